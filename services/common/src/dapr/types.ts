@@ -5,7 +5,7 @@
  */
 
 /** A `fetch`-shaped function: the global fetch, or the embedded runtime's in-process handler. */
-export type FetchLike = (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
+export type FetchLike = (request: Request) => Promise<Response>;
 
 export interface DaprClientOptions {
   /** e.g. http://127.0.0.1:3500, or http://dapr.local for the embedded runtime. */

@@ -1,0 +1,10 @@
+export * from "./schema-primitives.ts";
+export * from "./task.ts";
+export * from "./reminder.ts";
+export * from "./recurrence.ts";
+export * from "./sync.ts";
+export * from "./catalogue.ts";
+export * from "./build.ts";
+export * from "./validate.ts";
+export * from "./json-schemas.ts";
+export { describeSchemaErrors } from "./describe-errors.ts";

@@ -1,0 +1,60 @@
+import { Elysia } from "elysia";
+import type { Logger } from "./logger.ts";
+
+/**
+ * The one error type routes throw; `httpErrors` turns it (and Elysia's own
+ * validation and parse errors) into `{ error: { code, message, details? } }`.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const notFound = (what = "resource") => new AppError(404, "not_found", `${what} not found`);
+export const unauthorized = (message = "authentication required") => new AppError(401, "unauthorized", message);
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+export function httpErrors(logger: Logger) {
+  return new Elysia({ name: "http-errors" }).onError({ as: "global" }, ({ code, error, set, request }) => {
+    if (error instanceof AppError) {
+      set.status = error.status;
+      if (error.headers) Object.assign(set.headers, error.headers);
+      return errorBody(error.code, error.message, error.details);
+    }
+    switch (code) {
+      case "VALIDATION": {
+        set.status = 400;
+        const issues = error.all.map((issue) => ({
+          path: "path" in issue ? issue.path : undefined,
+          message: issue.summary ?? issue.message,
+        }));
+        return errorBody("invalid_request", issues[0]?.message ?? "invalid request", issues);
+      }
+      case "PARSE":
+        set.status = 400;
+        return errorBody("invalid_body", "request body is not valid JSON");
+      case "NOT_FOUND":
+        set.status = 404;
+        return errorBody("not_found", "no such route");
+      case "INVALID_COOKIE_SIGNATURE":
+      case "INVALID_FILE_TYPE":
+        set.status = 400;
+        return errorBody("invalid_request", String(error.message));
+      default:
+        logger.error("unhandled error", { error, method: request.method, url: request.url });
+        set.status = 500;
+        return errorBody("internal", "internal error");
+    }
+  });
+}

@@ -1,0 +1,38 @@
+import { Type } from "@sinclair/typebox";
+import type { Elysia } from "elysia";
+import { BaseConfig, loadConfig } from "./config.ts";
+import { createDaprClient } from "./dapr/client.ts";
+import { createLogger } from "./logger.ts";
+import type { ServiceDeps } from "./service-app.ts";
+
+type AnyElysia = Elysia<any, any, any, any, any, any, any>;
+
+/**
+ * main.ts of every service under a real daprd sidecar: config from env, the
+ * Dapr client on 127.0.0.1:DAPR_HTTP_PORT, listen on PORT, drain on SIGTERM.
+ */
+export async function runService(name: string, createApp: (deps: ServiceDeps) => AnyElysia | Promise<AnyElysia>) {
+  const config = loadConfig(Type.Object(BaseConfig));
+  const logger = createLogger({ service: name, level: config.LOG_LEVEL });
+  const dapr = createDaprClient({
+    baseUrl: config.DAPR_HTTP_ENDPOINT ?? `http://127.0.0.1:${config.DAPR_HTTP_PORT}`,
+    apiToken: config.DAPR_API_TOKEN,
+  });
+  const app = await createApp({
+    dapr,
+    logger,
+    components: { pubsub: config.PUBSUB_NAME, stateStore: config.STATE_STORE, secretStore: config.SECRET_STORE },
+    collectProcessMetrics: true,
+  });
+  app.listen({ port: config.PORT, hostname: "0.0.0.0" });
+  logger.info("listening", { port: app.server?.port });
+
+  const shutdown = async (signal: string) => {
+    logger.info("shutting down", { signal });
+    // stop() without force lets in-flight requests (event deliveries) finish.
+    await app.stop(false);
+    process.exit(0);
+  };
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+}

@@ -1,0 +1,111 @@
+import { Type } from "@sinclair/typebox";
+import { createDaprClient, createLogger, loadConfig } from "@todo/common";
+import { join } from "node:path";
+import { Registry } from "prom-client";
+import { hostedApps } from "./hosted-apps.ts";
+import { createPublicRouter, type PublicRoute } from "./public-router.ts";
+import { inProcessChannel } from "./runtime/app-channel.ts";
+import { createRuntime } from "./runtime/runtime.ts";
+import { createSiteHandler } from "./site.ts";
+
+/**
+ * `bun start`: the embedded Dapr-compatible runtime, every service app and
+ * the site in one process on one port. Each app talks to "its sidecar"
+ * through an in-process fetch, exactly as it would talk to daprd.
+ */
+const EmbeddedConfig = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ default: "127.0.0.1" }),
+  DATA_DIR: Type.String({ minLength: 1, default: ".data" }),
+  DAPR_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3500 }),
+  LOG_LEVEL: Type.Union([Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], {
+    default: "info",
+  }),
+  DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
+  SITE_DIR: Type.String({ default: join(import.meta.dir, "../../../site/dist") }),
+});
+
+const config = loadConfig(EmbeddedConfig);
+const logger = createLogger({ service: "embedded", level: config.LOG_LEVEL });
+const components = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
+
+const runtime = createRuntime({
+  dataDir: config.DATA_DIR,
+  logger: logger.child({ component: "runtime" }),
+  daprApiToken: config.DAPR_API_TOKEN,
+  generateSecrets: ["jwt-secret", "admin-token"],
+});
+
+const registry = new Registry();
+const publicRoutes: PublicRoute[] = [];
+const apps: { appId: string; handle: (request: Request) => Promise<Response> }[] = [];
+for (const hosted of hostedApps) {
+  const app = await hosted.create({
+    dapr: createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar(hosted.appId) }),
+    logger: createLogger({ service: hosted.appId, level: config.LOG_LEVEL }),
+    components,
+    registry,
+    collectProcessMetrics: hosted.appId === "chat-api",
+  });
+  const handle = (request: Request): Promise<Response> => app.handle(request);
+  runtime.registerApp(inProcessChannel(hosted.appId, handle));
+  apps.push({ appId: hosted.appId, handle });
+  for (const prefix of hosted.publicPaths) publicRoutes.push({ prefix, handle });
+}
+await runtime.start();
+
+const runtimeApi = runtime.sidecar("embedded");
+const router = createPublicRouter(
+  [
+    { prefix: "/healthz", handle: () => Response.json({ status: "ok" }) },
+    { prefix: "/readyz", handle: () => readiness() },
+    { prefix: "/metrics", handle: () => metrics() },
+    { prefix: "/v1.0/healthz", handle: runtimeApi },
+    { prefix: "/v1.0/metadata", handle: (request) => (request.method === "GET" ? Response.json(runtime.metadata()) : notAllowed()) },
+    ...publicRoutes,
+  ],
+  createSiteHandler(config.SITE_DIR),
+);
+
+const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: router });
+// The full Dapr HTTP API, like a sidecar on localhost, for debugging and tooling.
+const sidecarServer =
+  config.DAPR_HTTP_PORT === 0 ? undefined : Bun.serve({ port: config.DAPR_HTTP_PORT, hostname: "127.0.0.1", fetch: runtimeApi });
+
+logger.info("ready", {
+  url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${server.port}`,
+  daprApi: sidecarServer ? `http://127.0.0.1:${sidecarServer.port}` : undefined,
+  dataDir: config.DATA_DIR,
+});
+console.log(`\n  Todo is running at http://localhost:${server.port}\n`);
+
+async function readiness(): Promise<Response> {
+  const runtimeReady = (await runtimeApi(new Request("http://dapr.local/v1.0/healthz"))).status === 204;
+  const checks: Record<string, boolean> = { runtime: runtimeReady };
+  for (const { appId, handle } of apps) {
+    checks[appId] = (await handle(new Request(`http://${appId}.app.local/readyz`))).ok;
+  }
+  const ready = Object.values(checks).every(Boolean);
+  return Response.json({ status: ready ? "ready" : "not-ready", checks }, { status: ready ? 200 : 503 });
+}
+
+async function metrics(): Promise<Response> {
+  return new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } });
+}
+
+function notAllowed() {
+  return new Response("method not allowed", { status: 405 });
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info("shutting down", { signal });
+  await server.stop();
+  await sidecarServer?.stop();
+  await runtime.stop();
+  process.exit(0);
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));

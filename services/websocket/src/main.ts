@@ -1,0 +1,4 @@
+import { runService } from "@todo/common";
+import { createApp } from "./app.ts";
+
+await runService("websocket", createApp);

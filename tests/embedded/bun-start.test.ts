@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { waitFor } from "../../services/common/src/testing/wait-for.ts";
+
+/** `bun start` as a newcomer runs it: a real child process on a data dir. */
+const main = join(import.meta.dir, "../../services/embedded/src/main.ts");
+const running: { process: Bun.Subprocess; dataDir: string }[] = [];
+
+async function start(dataDir: string) {
+  const child = Bun.spawn(["bun", main], {
+    env: { ...process.env, PORT: "0", DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info" },
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  running.push({ process: child, dataDir });
+  const url = await readReadyUrl(child);
+  return { child, url };
+}
+
+/** The "ready" log line carries the URL (PORT=0 picks a free port). */
+async function readReadyUrl(child: Bun.Subprocess<"ignore", "pipe", "pipe">): Promise<string> {
+  const decoder = new TextDecoder();
+  let output = "";
+  const reader = child.stdout.getReader();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    output += decoder.decode(value);
+    for (const line of output.split("\n")) {
+      if (!line.startsWith("{")) continue;
+      const record = JSON.parse(line);
+      if (record.msg === "ready") {
+        reader.releaseLock();
+        return record.url;
+      }
+    }
+  }
+  throw new Error(`bun start never became ready:\n${output}\n${await new Response(child.stderr).text()}`);
+}
+
+afterEach(() => {
+  for (const { process, dataDir } of running.splice(0)) {
+    process.kill("SIGKILL");
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+describe("bun start", () => {
+  test("serves health, readiness, the runtime's metadata and a page on one port", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "todo-start-"));
+    const { url } = await start(dataDir);
+
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { message: "/readyz 200" });
+
+    const metadata = await (await fetch(`${url}/v1.0/metadata`)).json();
+    const appIds = metadata.apps.map((app: { id: string }) => app.id).sort();
+    expect(appIds).toEqual(["audit", "chat-api", "notification", "recurring-task", "websocket"]);
+    const audit = metadata.apps.find((app: { id: string }) => app.id === "audit");
+    expect(audit.subscriptions.map((s: { topic: string }) => s.topic).sort()).toEqual([
+      "recurring-events",
+      "reminder-events",
+      "task-events",
+    ]);
+
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain("http_requests_total");
+  });
+
+  test("stops cleanly on SIGTERM and starts again on the same data", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "todo-start-"));
+    const first = await start(dataDir);
+    first.child.kill("SIGTERM");
+    expect(await first.child.exited).toBe(0);
+
+    const second = await start(dataDir);
+    expect((await fetch(`${second.url}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, test } from "bun:test";
+import { createMemoryLogger, type DaprClient, type ServiceDeps } from "@todo/common";
+import { Registry } from "prom-client";
+import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
+
+/**
+ * Every service ships the same operational surface, so a new one cannot
+ * forget it: health, readiness, metrics, and its subscriptions (if any) in
+ * the Dapr programmatic format with a dead-letter topic.
+ */
+const sidecar = new Proxy({} as DaprClient, {
+  get: (_, name) => (name === "healthy" ? async () => true : () => Promise.reject(new Error(`unexpected ${String(name)}`))),
+});
+
+function deps(): ServiceDeps {
+  return {
+    dapr: sidecar,
+    logger: createMemoryLogger(),
+    components: { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" },
+    registry: new Registry(),
+  };
+}
+
+const get = (appId: string, path: string) => new Request(`http://${appId}.app.local${path}`);
+
+describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s", (appId, hosted) => {
+  test("answers /healthz, /readyz and /metrics", async () => {
+    const app = await hosted.create(deps());
+    expect((await app.handle(get(appId, "/healthz"))).status).toBe(200);
+    expect((await app.handle(get(appId, "/readyz"))).status).toBe(200);
+    const metrics = await app.handle(get(appId, "/metrics"));
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain("# TYPE http_requests_total counter");
+  });
+
+  test("declares its subscriptions with routes it serves and a dead-letter topic", async () => {
+    const app = await hosted.create(deps());
+    const response = await app.handle(get(appId, "/dapr/subscribe"));
+    if (appId === "chat-api") {
+      expect(response.status).toBe(404); // chat-api publishes; it consumes nothing
+      return;
+    }
+    expect(response.status).toBe(200);
+    const subscriptions: { pubsubname: string; topic: string; route: string; deadLetterTopic?: string }[] =
+      await response.json();
+    expect(subscriptions.length).toBeGreaterThan(0);
+    for (const subscription of subscriptions) {
+      expect(subscription.pubsubname).toBe("pubsub");
+      expect(subscription.deadLetterTopic).toBe(`${appId}-dead-letters`);
+      // A malformed event on the route is dropped (to the dead letter), never a 404 or a crash.
+      const delivery = await app.handle(
+        new Request(`http://${appId}.app.local${subscription.route}`, {
+          method: "POST",
+          headers: { "content-type": "application/cloudevents+json" },
+          body: "{not json",
+        }),
+      );
+      expect(delivery.status).toBe(200);
+      expect(await delivery.json()).toEqual({ status: "DROP" });
+    }
+  });
+});
