@@ -72,6 +72,19 @@ const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: rout
 const sidecarServer =
   config.DAPR_HTTP_PORT === 0 ? undefined : Bun.serve({ port: config.DAPR_HTTP_PORT, hostname: "127.0.0.1", fetch: runtimeApi });
 
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info("shutting down", { signal });
+  await server.stop();
+  await sidecarServer?.stop();
+  await runtime.stop();
+  process.exit(0);
+}
+process.once("SIGTERM", () => void shutdown("SIGTERM"));
+process.once("SIGINT", () => void shutdown("SIGINT"));
+
 logger.info("ready", {
   url: `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${server.port}`,
   daprApi: sidecarServer ? `http://127.0.0.1:${sidecarServer.port}` : undefined,
@@ -97,15 +110,3 @@ function notAllowed() {
   return new Response("method not allowed", { status: 405 });
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info("shutting down", { signal });
-  await server.stop();
-  await sidecarServer?.stop();
-  await runtime.stop();
-  process.exit(0);
-}
-process.once("SIGTERM", () => void shutdown("SIGTERM"));
-process.once("SIGINT", () => void shutdown("SIGINT"));
