@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "../../services/common/src/testing/wait-for.ts";
+import { waitFor } from "@todo/common/testing";
 
 /** `bun start` as a newcomer runs it: a real child process on a data dir. */
 const main = join(import.meta.dir, "../../services/embedded/src/main.ts");

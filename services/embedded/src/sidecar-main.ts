@@ -1,7 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import { randomBytes } from "node:crypto";
-import { loadConfig } from "../../common/src/config.ts";
-import { createLogger, type Logger } from "../../common/src/logger.ts";
+import { createLogger, loadConfig, type Logger } from "@todo/common";
 import { httpChannel } from "./runtime/app-channel.ts";
 import { defaultRegistryDir, localNameRegistry, remoteSidecarChannel } from "./runtime/name-resolution.ts";
 import { createRuntime } from "./runtime/runtime.ts";

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { spawnChild, type ChildProcess } from "./child-process.ts";
 import { freePort } from "./free-port.ts";
 import type { Sidecar, SidecarStartOptions, SidecarTarget, TargetProfile } from "./sidecar-target.ts";
-import { waitFor } from "./wait-for.ts";
+import { waitFor } from "@todo/common/testing";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SIDECAR_MAIN = fileURLToPath(new URL("../../../services/embedded/src/sidecar-main.ts", import.meta.url));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createTestApp, routeFor, type TestApp } from "./test-app.ts";
-import { waitFor } from "./wait-for.ts";
+import { waitFor } from "@todo/common/testing";
 
 let app: TestApp | undefined;
 

@@ -1,4 +1,4 @@
-import type { Logger } from "../../../common/src/logger.ts";
+import type { Logger } from "@todo/common";
 import type { AppChannel } from "./app-channel.ts";
 import { openRuntimeDb } from "./db.ts";
 import { createSidecarApi } from "./http-api.ts";

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { waitFor } from "@todo/common/src/testing/wait-for.ts";
+import { waitFor } from "@todo/common/testing";
 import { handleJobsApi } from "./http.ts";
 import type { JobScheduler } from "./scheduler.ts";
 import { createJobsHarness, type JobsHarness } from "./test-harness.ts";

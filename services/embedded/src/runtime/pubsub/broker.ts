@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { Logger } from "../../../../common/src/logger.ts";
+import type { Logger } from "@todo/common";
 import type { AppChannel } from "../app-channel.ts";
 import { createMessageLog, type LoggedMessage, type NewMessage } from "./message-log.ts";
 import { partitionFor } from "./partition.ts";

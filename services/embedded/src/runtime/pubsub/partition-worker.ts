@@ -1,4 +1,4 @@
-import type { Logger } from "../../../../common/src/logger.ts";
+import type { Logger } from "@todo/common";
 import type { AppChannel } from "../app-channel.ts";
 import { defaultEventType, isTruthy } from "./cloud-event.ts";
 import { deliveryRequest, readVerdict, type AppVerdict } from "./delivery.ts";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { waitFor } from "../../../../common/src/testing/wait-for.ts";
+import { waitFor } from "@todo/common/testing";
 import { publishRequest, runtimeFixture, testApp, type RuntimeFixture } from "./test-fixture.ts";
 
 /** Publish and delivery through the embedded runtime, as the services see them. */

@@ -2,7 +2,7 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryLogger } from "../../../../common/src/logger.ts";
+import { createMemoryLogger } from "@todo/common";
 import { openRuntimeDb } from "../db.ts";
 import { createBroker } from "./broker.ts";
 import { createMessageLog } from "./message-log.ts";

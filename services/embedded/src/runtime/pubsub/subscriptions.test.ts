@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { createMemoryLogger } from "../../../../common/src/logger.ts";
+import { createMemoryLogger } from "@todo/common";
 import { inProcessChannel } from "../app-channel.ts";
 import { loadSubscriptions } from "./subscriptions.ts";
 

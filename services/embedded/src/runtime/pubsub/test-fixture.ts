@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createMemoryLogger } from "../../../../common/src/logger.ts";
+import { createMemoryLogger } from "@todo/common";
 import { inProcessChannel, type AppChannel } from "../app-channel.ts";
 import { createRuntime, type Runtime, type RuntimeOptions } from "../runtime.ts";
 

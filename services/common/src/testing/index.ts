@@ -1,0 +1,2 @@
+/** Test helpers shared by every package's tests (not used at run time). */
+export * from "./wait-for.ts";
