@@ -67,10 +67,24 @@ const router = createPublicRouter(
   createSiteHandler(config.SITE_DIR),
 );
 
-const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: router });
+const server = await listen("PORT", () => Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: router }));
 // The full Dapr HTTP API, like a sidecar on localhost, for debugging and tooling.
 const sidecarServer =
-  config.DAPR_HTTP_PORT === 0 ? undefined : Bun.serve({ port: config.DAPR_HTTP_PORT, hostname: "127.0.0.1", fetch: runtimeApi });
+  config.DAPR_HTTP_PORT === 0
+    ? undefined
+    : await listen("DAPR_HTTP_PORT", () => Bun.serve({ port: config.DAPR_HTTP_PORT, hostname: "127.0.0.1", fetch: runtimeApi }));
+
+/** A port already taken is a configuration problem: say which variable to change, then stop cleanly. */
+async function listen(variable: string, serve: () => Bun.Server<undefined>) {
+  try {
+    return serve();
+  } catch (error) {
+    const inUse = (error as { code?: string }).code === "EADDRINUSE";
+    logger.error(inUse ? `the port is already in use; set ${variable} to another port` : "cannot listen", { variable, error });
+    await runtime.stop();
+    process.exit(1);
+  }
+}
 
 let stopping = false;
 async function shutdown(signal: string) {

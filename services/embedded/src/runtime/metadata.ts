@@ -50,6 +50,7 @@ export interface RuntimeMetadataInput {
 /** The runtime-wide view: every hosted app with its subscriptions. */
 export function runtimeMetadata(input: RuntimeMetadataInput) {
   return {
+    id: "embedded",
     runtimeVersion,
     enabledFeatures: [] as string[],
     components: componentsMetadata(input.components),
