@@ -1,5 +1,8 @@
-import { describe, expect, test } from "bun:test";
-import { createMemoryLogger, type DaprClient, type ServiceDeps } from "@todo/common";
+import { afterAll, describe, expect, test } from "bun:test";
+import { createBackground, createMemoryLogger, type DaprClient, type ServiceDeps } from "@todo/common";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Registry } from "prom-client";
 import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
 
@@ -9,15 +12,29 @@ import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
  * the Dapr programmatic format with a dead-letter topic.
  */
 const sidecar = new Proxy({} as DaprClient, {
-  get: (_, name) => (name === "healthy" ? async () => true : () => Promise.reject(new Error(`unexpected ${String(name)}`))),
+  get: (_, name) => {
+    if (name === "healthy") return async () => true;
+    // chat-api reads its signing key from the secret store at start.
+    if (name === "getSecret") return async () => ({ "jwt-secret": "x".repeat(48) });
+    return () => Promise.reject(new Error(`unexpected ${String(name)}`));
+  },
 });
 
-function deps(): ServiceDeps {
+const dataDir = mkdtempSync(join(tmpdir(), "todo-services-"));
+const background = createBackground(createMemoryLogger());
+afterAll(async () => {
+  await background.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function deps(appApiToken?: string): ServiceDeps {
   return {
     dapr: sidecar,
     logger: createMemoryLogger(),
     components: { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" },
     registry: new Registry(),
+    appApiToken,
+    background,
   };
 }
 
@@ -25,7 +42,7 @@ const get = (appId: string, path: string) => new Request(`http://${appId}.app.lo
 
 describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s", (appId, hosted) => {
   test("answers /healthz, /readyz and /metrics", async () => {
-    const app = await hosted.create(deps());
+    const app = await hosted.create(deps(), { dataDir: join(dataDir, appId, "a") });
     expect((await app.handle(get(appId, "/healthz"))).status).toBe(200);
     expect((await app.handle(get(appId, "/readyz"))).status).toBe(200);
     const metrics = await app.handle(get(appId, "/metrics"));
@@ -34,7 +51,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
   });
 
   test("declares its subscriptions with routes it serves and a dead-letter topic", async () => {
-    const app = await hosted.create(deps());
+    const app = await hosted.create(deps(), { dataDir: join(dataDir, appId, "b") });
     const response = await app.handle(get(appId, "/dapr/subscribe"));
     if (appId === "chat-api") {
       expect(response.status).toBe(404); // chat-api publishes; it consumes nothing
@@ -58,5 +75,21 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
       expect(delivery.status).toBe(200);
       expect(await delivery.json()).toEqual({ status: "DROP" });
     }
+  });
+
+  test("refuses Dapr-facing calls without the app API token when one is configured", async () => {
+    const app = await hosted.create(deps("app-token-1"), { dataDir: join(dataDir, appId, "c") });
+    const withoutToken = await app.handle(get(appId, "/dapr/subscribe"));
+    const withToken = await app.handle(
+      new Request(`http://${appId}.app.local/dapr/subscribe`, { headers: { "dapr-api-token": "app-token-1" } }),
+    );
+    if (appId === "chat-api") {
+      expect(withToken.status).toBe(404);
+      return;
+    }
+    expect(withoutToken.status).toBe(401);
+    expect(withToken.status).toBe(200);
+    // Health probes carry no token and must still pass.
+    expect((await app.handle(get(appId, "/healthz"))).status).toBe(200);
   });
 });

@@ -9,3 +9,5 @@ export * from "./dapr/client.ts";
 export * from "./dapr/errors.ts";
 export * from "./events/index.ts";
 export * from "./subscriptions/index.ts";
+export * from "./background.ts";
+export * from "./app-token.ts";

@@ -1,5 +1,7 @@
 import { Type } from "@sinclair/typebox";
+import { Registry } from "prom-client";
 import type { Elysia } from "elysia";
+import { createBackground } from "./background.ts";
 import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
 import { createLogger } from "./logger.ts";
@@ -18,19 +20,25 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
     baseUrl: config.DAPR_HTTP_ENDPOINT ?? `http://127.0.0.1:${config.DAPR_HTTP_PORT}`,
     apiToken: config.DAPR_API_TOKEN,
   });
+  const background = createBackground(logger);
   const app = await createApp({
     dapr,
     logger,
     components: { pubsub: config.PUBSUB_NAME, stateStore: config.STATE_STORE, secretStore: config.SECRET_STORE },
+    registry: new Registry(),
     collectProcessMetrics: true,
+    appApiToken: config.APP_API_TOKEN,
+    background,
   });
   app.listen({ port: config.PORT, hostname: "0.0.0.0" });
+  background.start();
   logger.info("listening", { port: app.server?.port });
 
   const shutdown = async (signal: string) => {
     logger.info("shutting down", { signal });
     // stop() without force lets in-flight requests (event deliveries) finish.
     await app.stop(false);
+    await background.stop();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));

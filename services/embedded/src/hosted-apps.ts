@@ -1,25 +1,40 @@
 import { createApp as createAudit } from "@todo/audit";
 import { createApp as createChatApi } from "@todo/chat-api";
+import { openMigratedDatabase } from "@todo/chat-api/database";
 import type { ServiceDeps } from "@todo/common";
 import { createApp as createNotification } from "@todo/notification";
 import { createApp as createRecurringTask } from "@todo/recurring-task";
 import { createApp as createWebsocket } from "@todo/websocket";
 import type { Elysia } from "elysia";
+import { join } from "node:path";
 
 type AnyElysia = Elysia<any, any, any, any, any, any, any>;
 
+/** What `bun start` knows that a service's own main.ts would read from its env. */
+export interface HostContext {
+  dataDir: string;
+  databaseUrl?: string;
+}
+
 export interface HostedApp {
   appId: string;
-  create: (deps: ServiceDeps) => AnyElysia | Promise<AnyElysia>;
+  create: (deps: ServiceDeps, host: HostContext) => AnyElysia | Promise<AnyElysia>;
   /** Path prefixes this app answers on the public port (longest prefix wins). */
   publicPaths: string[];
 }
 
 /** Every service of the system, hosted in one process by `bun start`. */
 export const hostedApps: HostedApp[] = [
-  { appId: "chat-api", create: createChatApi, publicPaths: ["/api", "/mcp"] },
+  { appId: "chat-api", create: createChatApiWithDatabase, publicPaths: ["/api", "/mcp"] },
   { appId: "audit", create: createAudit, publicPaths: ["/api/audit"] },
   { appId: "notification", create: createNotification, publicPaths: [] },
   { appId: "recurring-task", create: createRecurringTask, publicPaths: [] },
   { appId: "websocket", create: createWebsocket, publicPaths: ["/ws"] },
 ];
+
+/** chat-api owns the app database: PGlite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+async function createChatApiWithDatabase(deps: ServiceDeps, host: HostContext) {
+  const db = await openMigratedDatabase({ databaseUrl: host.databaseUrl, dataDir: join(host.dataDir, "chat-api") }, deps.logger);
+  deps.background?.add("chat-api-database", { start: () => {}, stop: () => db.close() });
+  return createChatApi({ ...deps, db });
+}

@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { createDaprClient, createLogger, loadConfig } from "@todo/common";
+import { createBackground, createDaprClient, createLogger, loadConfig } from "@todo/common";
 import { join } from "node:path";
 import { Registry } from "prom-client";
 import { hostedApps } from "./hosted-apps.ts";
@@ -17,6 +17,7 @@ const EmbeddedConfig = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ default: "127.0.0.1" }),
   DATA_DIR: Type.String({ minLength: 1, default: ".data" }),
+  DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   DAPR_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3500 }),
   LOG_LEVEL: Type.Union([Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], {
     default: "info",
@@ -37,22 +38,29 @@ const runtime = createRuntime({
 });
 
 const registry = new Registry();
+const background = createBackground(logger);
 const publicRoutes: PublicRoute[] = [];
 const apps: { appId: string; handle: (request: Request) => Promise<Response> }[] = [];
+// In-process calls need no secret, but the apps check it like they would behind daprd.
+const appApiToken = crypto.randomUUID();
+const host = { dataDir: config.DATA_DIR, databaseUrl: config.DATABASE_URL };
 for (const hosted of hostedApps) {
   const app = await hosted.create({
-    dapr: createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar(hosted.appId) }),
+    dapr: createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar(hosted.appId), apiToken: config.DAPR_API_TOKEN }),
     logger: createLogger({ service: hosted.appId, level: config.LOG_LEVEL }),
     components,
     registry,
     collectProcessMetrics: hosted.appId === "chat-api",
-  });
+    appApiToken,
+    background,
+  }, host);
   const handle = (request: Request): Promise<Response> => app.handle(request);
-  runtime.registerApp(inProcessChannel(hosted.appId, handle));
+  runtime.registerApp(inProcessChannel(hosted.appId, handle, appApiToken));
   apps.push({ appId: hosted.appId, handle });
   for (const prefix of hosted.publicPaths) publicRoutes.push({ prefix, handle });
 }
 await runtime.start();
+background.start();
 
 const runtimeApi = runtime.sidecar("embedded");
 const router = createPublicRouter(
@@ -93,6 +101,7 @@ async function shutdown(signal: string) {
   logger.info("shutting down", { signal });
   await server.stop();
   await sidecarServer?.stop();
+  await background.stop();
   await runtime.stop();
   process.exit(0);
 }

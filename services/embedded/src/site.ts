@@ -2,7 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, normalize, resolve } from "node:path";
 
 /**
- * Serves the built site (site/dist, from `bun run build:site`) with an
+ * Serves the built site (site/dist, built by the site package) with an
  * index.html fallback per folder. Until the site is built it serves a small
  * status page so `bun start` still shows where everything is.
  */

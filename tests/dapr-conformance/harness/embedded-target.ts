@@ -4,6 +4,9 @@
  * variables documented in the runtime contract.
  */
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnChild, type ChildProcess } from "./child-process.ts";
 import { freePort } from "./free-port.ts";
@@ -29,11 +32,24 @@ const CONTRACT_ENV = [
   "EMBEDDED_RETRY_MAX_INTERVAL_MS",
   "EMBEDDED_RETRY_MAX",
   "EMBEDDED_PARTITIONS",
+  "EMBEDDED_APP_WAIT_MS",
+  "EMBEDDED_NAME_RESOLUTION_DIR",
   "LOG_LEVEL",
 ];
 
+/** The sidecars of one test process find each other here (and nowhere else), like one mDNS domain. */
+let namesDir: string | undefined;
+function nameResolutionDir(): string {
+  if (!namesDir) {
+    const dir = mkdtempSync(join(tmpdir(), "dapr-conformance-names-"));
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    namesDir = dir;
+  }
+  return namesDir;
+}
+
 export function createEmbeddedTarget(): SidecarTarget {
-  // The runtime reads `conformance-secret` from the env var CONFORMANCE_SECRET.
+  // The runtime reads `conformance-secret` from the env var SECRET_CONFORMANCE_SECRET.
   const secretValue = randomBytes(18).toString("base64url");
   const profile: TargetProfile = {
     name: "embedded",
@@ -86,7 +102,8 @@ function sidecarEnv(options: SidecarStartOptions, port: number, secretValue: str
     EMBEDDED_RETRY_MAX_INTERVAL_MS: "200",
     EMBEDDED_RETRY_MAX: "3",
     LOG_LEVEL: "warn",
-    CONFORMANCE_SECRET: secretValue,
+    EMBEDDED_NAME_RESOLUTION_DIR: nameResolutionDir(),
+    SECRET_CONFORMANCE_SECRET: secretValue,
   });
   if (options.daprApiToken) env.DAPR_API_TOKEN = options.daprApiToken;
   if (options.appApiToken) env.APP_API_TOKEN = options.appApiToken;

@@ -1,4 +1,6 @@
 import { Elysia } from "elysia";
+import { hasAppToken } from "../app-token.ts";
+import { errorBody } from "../http-errors.ts";
 import type { EventType } from "../events/catalogue.ts";
 import { deliverEvent } from "./deliver.ts";
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, processedEvents } from "./processed-events.ts";
@@ -38,7 +40,14 @@ export function subscriptions(options: SubscriptionsOptions) {
     }),
   };
 
-  const app = new Elysia().get("/dapr/subscribe", () => entries);
+  // A call without daprd's token is refused; daprd treats 401 as "retry", so nothing is lost to a misconfiguration.
+  const app = new Elysia()
+    .onBeforeHandle(({ request, set }) => {
+      if (hasAppToken(request.headers, options.appApiToken)) return;
+      set.status = 401;
+      return errorBody("unauthorized", "missing or wrong dapr-api-token");
+    })
+    .get("/dapr/subscribe", () => entries);
   for (const subscription of options.subscriptions) {
     app.post(
       subscription.route,

@@ -42,4 +42,6 @@ export interface SubscriptionsOptions {
   /** How long a processed event id is remembered (redeliveries after that run the handler again). Default 7 days. */
   idempotencyTtlSeconds?: number;
   metrics?: { delivered: (topic: string, outcome: DeliveryOutcome) => void };
+  /** When set, daprd's calls must carry it as dapr-api-token (APP_API_TOKEN); others get 401. */
+  appApiToken?: string;
 }

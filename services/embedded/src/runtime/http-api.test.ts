@@ -87,7 +87,7 @@ test("an unknown API path answers 404 with a Dapr error body", async () => {
 
 test("state, secrets and jobs are served under the calling app's sidecar", async () => {
   fixture = runtimeFixture();
-  const runtime = fixture.runtime({ env: { "jwt-secret": "from-env" } });
+  const runtime = fixture.runtime({ env: { SECRET_JWT_SECRET: "from-env" } });
   await runtime.start();
   const chat = runtime.sidecar("chat-api");
   const audit = runtime.sidecar("audit");

@@ -1,5 +1,6 @@
 import type { Logger } from "@todo/common";
 import type { AppChannel } from "./app-channel.ts";
+import { lockDataDir } from "./data-dir-lock.ts";
 import { openRuntimeDb } from "./db.ts";
 import { createSidecarApi } from "./http-api.ts";
 import { invokeApp } from "./invoke.ts";
@@ -69,6 +70,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     secrets: options.components?.secrets ?? ["secretstore"],
   };
   const db = openRuntimeDb(options.dataDir);
+  const unlockDataDir = lockDataDir(options.dataDir);
   const apps = new Map<string, { channel: AppChannel; connection: AppConnection | undefined }>();
   const channel = (appId: string) => apps.get(appId)?.channel;
   const invocationChannel = (appId: string) => channel(appId) ?? options.remoteApps?.(appId);
@@ -182,6 +184,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       await Promise.all([broker.stop(), scheduler.stop()]);
       stateStore.stop();
       db.close();
+      unlockDataDir();
       phase = "stopped";
       logger.info("runtime stopped");
     },

@@ -91,7 +91,7 @@ async function decide(deps: PartitionWorkerDeps, message: LoggedMessage): Promis
   }
   const route = chooseRoute(sub.rules, event);
   if (route === undefined) {
-    logger.debug("no routing rule matches the event; skipping it");
+    logger.debug("no routing rule matches the event; acknowledging it (to the dead-letter topic if set)", { deadLetterTopic: sub.deadLetterTopic });
     return { deadLetter: true };
   }
 

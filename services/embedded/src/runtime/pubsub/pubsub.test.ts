@@ -219,7 +219,7 @@ describe("delivery", () => {
     expect(fixture.logger.records.some((r) => r.level === "warn" && String(r.msg).includes("routing rule"))).toBe(true);
   });
 
-  test("an event matching no rule and no default is acknowledged and skipped", async () => {
+  test("an event matching no rule and no default is acknowledged without delivery", async () => {
     const app = testApp("audit", [
       { pubsubname: "pubsub", topic: "t", routes: { rules: [{ match: 'event.type == "wanted"', path: "/wanted" }] } },
     ]);

@@ -27,7 +27,7 @@ export function compileRule(match: string, path: string): RouteRule | undefined 
   return { match, path, matches: (event) => event[attribute] === expected };
 }
 
-/** The path of the first matching rule; undefined when none matches (daprd acks and skips). */
+/** The path of the first matching rule; undefined when none matches (daprd acks it, to the dead-letter topic when there is one). */
 export function chooseRoute(rules: RouteRule[], event: Record<string, unknown>): string | undefined {
   return rules.find((rule) => rule.matches(event))?.path;
 }

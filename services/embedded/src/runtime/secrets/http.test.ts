@@ -27,17 +27,20 @@ async function call(secrets: SecretStore, pathAndQuery: string, options: { metho
 }
 
 describe("lookup order", () => {
-  test("an env var with the exact name answers first", async () => {
-    const secrets = createSecretStore({ dataDir, env: { "jwt-secret": "exact", JWT_SECRET: "upper" }, generate: ["jwt-secret"] });
+  test("an env var SECRET_<NAME> answers first: jwt-secret reads SECRET_JWT_SECRET", async () => {
+    const secrets = createSecretStore({ dataDir, env: { SECRET_JWT_SECRET: "from-env" }, generate: ["jwt-secret"] });
     const response = await call(secrets, "secretstore/jwt-secret");
     expect(response.status).toBe(200);
-    expect(response.json).toEqual({ "jwt-secret": "exact" });
+    expect(response.json).toEqual({ "jwt-secret": "from-env" });
+    expect(envVarName("db.url/main-1")).toBe("SECRET_DB_URL_MAIN_1");
   });
 
-  test("then the upper-snake env var: jwt-secret reads JWT_SECRET", async () => {
-    const secrets = createSecretStore({ dataDir, env: { JWT_SECRET: "from-env" }, generate: ["jwt-secret"] });
-    expect((await call(secrets, "secretstore/jwt-secret")).json).toEqual({ "jwt-secret": "from-env" });
-    expect(envVarName("db.url/main-1")).toBe("DB_URL_MAIN_1");
+  test("the rest of the process environment is not readable as a secret", async () => {
+    const env = { DATABASE_URL: "postgres://u:p@h/db", "jwt-secret": "exact", JWT_SECRET: "plain", DAPR_API_TOKEN: "t" };
+    const secrets = createSecretStore({ dataDir, env });
+    for (const name of ["DATABASE_URL", "database-url", "jwt-secret", "DAPR_API_TOKEN", "dapr-api-token"]) {
+      expect((await call(secrets, `secretstore/${name}`)).status).toBe(500);
+    }
   });
 
   test("then the generated file: a random 32-byte base64url value", async () => {
@@ -50,12 +53,12 @@ describe("lookup order", () => {
   });
 
   test("an empty env var counts as unset", async () => {
-    const secrets = createSecretStore({ dataDir, env: { JWT_SECRET: "" }, generate: ["jwt-secret"] });
+    const secrets = createSecretStore({ dataDir, env: { SECRET_JWT_SECRET: "" }, generate: ["jwt-secret"] });
     expect((await call(secrets, "secretstore/jwt-secret")).json["jwt-secret"]).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
   test("an env-only secret needs no file entry", async () => {
-    const secrets = createSecretStore({ dataDir, env: { OPENAI_API_KEY: "sk-test" } });
+    const secrets = createSecretStore({ dataDir, env: { SECRET_OPENAI_API_KEY: "sk-test" } });
     expect((await call(secrets, "secretstore/openai-api-key")).json).toEqual({ "openai-api-key": "sk-test" });
   });
 });
@@ -116,7 +119,7 @@ describe("bulk", () => {
   });
 
   test("an env override of a file secret shows in bulk as in a single read", async () => {
-    const secrets = createSecretStore({ dataDir, env: { JWT_SECRET: "from-env" }, generate: ["jwt-secret"] });
+    const secrets = createSecretStore({ dataDir, env: { SECRET_JWT_SECRET: "from-env" }, generate: ["jwt-secret"] });
     expect((await call(secrets, "secretstore/bulk")).json).toEqual({ "jwt-secret": { "jwt-secret": "from-env" } });
   });
 });
@@ -137,7 +140,7 @@ describe("the secrets file", () => {
   });
 
   test("is not created when nothing needs generating", () => {
-    createSecretStore({ dataDir, env: { JWT_SECRET: "x" } });
+    createSecretStore({ dataDir, env: { SECRET_JWT_SECRET: "x" } });
     expect(existsSync(secretsFilePath(dataDir))).toBe(false);
   });
 

@@ -1,9 +1,12 @@
 import { loadOrCreateSecretsFile } from "./secrets-file.ts";
 
 /**
- * The embedded runtime's secret store: the process environment first (what
- * people set in production), then DATA_DIR/secrets.json, which holds values
- * generated once so a fresh install works without any setup.
+ * The embedded runtime's secret store: env vars named SECRET_<NAME> first
+ * (what people set in production), then DATA_DIR/secrets.json, which holds
+ * values generated once so a fresh install works without any setup.
+ * Only the SECRET_ prefix is readable, like daprd's local.env `prefix`: the
+ * rest of the process environment (DATABASE_URL, DAPR_API_TOKEN...) is not a
+ * secret store.
  */
 export interface SecretStore {
   /** Undefined when no env var and no file entry has the name. */
@@ -25,7 +28,7 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
 
   const get = (name: string): string | undefined => {
     // An empty env var counts as unset: a blank signing key is worse than a generated one.
-    const fromEnv = nonEmpty(env[name]) ?? nonEmpty(env[envVarName(name)]);
+    const fromEnv = nonEmpty(env[envVarName(name)]);
     return fromEnv ?? (Object.hasOwn(fileSecrets, name) ? fileSecrets[name] : undefined);
   };
 
@@ -39,9 +42,9 @@ export function createSecretStore(options: SecretStoreOptions): SecretStore {
   };
 }
 
-/** `jwt-secret` -> `JWT_SECRET`: upper case, every non-alphanumeric character as `_`. */
+/** `jwt-secret` -> `SECRET_JWT_SECRET`: the prefix, then upper case with every non-alphanumeric character as `_`. */
 export function envVarName(name: string): string {
-  return name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+  return "SECRET_" + name.toUpperCase().replace(/[^A-Z0-9]/g, "_");
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
