@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, test } from "bun:test";
+import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { waitFor } from "@todo/common/testing";
+
+// Each start initialises PGlite on a fresh data dir: seconds, not milliseconds.
+setDefaultTimeout(30_000);
 
 /** `bun start` as a newcomer runs it: a real child process on a data dir. */
 const main = join(import.meta.dir, "../../services/embedded/src/main.ts");

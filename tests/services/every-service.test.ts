@@ -21,13 +21,16 @@ const sidecar = new Proxy({} as DaprClient, {
 });
 
 const dataDir = mkdtempSync(join(tmpdir(), "todo-services-"));
-const background = createBackground(createMemoryLogger());
+const backgrounds: ReturnType<typeof createBackground>[] = [];
 afterAll(async () => {
-  await background.stop();
+  for (const background of backgrounds) await background.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 function deps(appApiToken?: string): ServiceDeps {
+  const background = createBackground(createMemoryLogger());
+  background.start();
+  backgrounds.push(background);
   return {
     dapr: sidecar,
     logger: createMemoryLogger(),

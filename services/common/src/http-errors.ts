@@ -52,9 +52,22 @@ export function httpErrors(logger: Logger) {
         set.status = 400;
         return errorBody("invalid_request", String(error.message));
       default:
+        if (isBrokenValidationError(error)) {
+          set.status = 400;
+          return errorBody("invalid_request", "request does not match the schema");
+        }
         logger.error("unhandled error", { error, method: request.method, url: request.url });
         set.status = 500;
         return errorBody("internal", "internal error");
     }
   });
+}
+
+/**
+ * Elysia builds its validation error by stringifying the rejected value; a
+ * body like `{"title": {"toString": 0}}` makes that throw a TypeError inside
+ * ValidationError's constructor. The request was invalid all the same: 400.
+ */
+function isBrokenValidationError(error: unknown): boolean {
+  return error instanceof TypeError && (error.stack ?? "").includes("ValidationError");
 }

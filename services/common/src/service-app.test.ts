@@ -116,3 +116,25 @@ describe("service app base", () => {
     expect((await missing.json()).error.code).toBe("not_found");
   });
 });
+
+describe("JSON bodies", () => {
+  const app = createServiceApp("chat-api", deps()).post("/things", ({ body }) => body, {
+    body: t.Object({ title: t.String() }),
+  });
+  const post = (body: string) =>
+    app.handle(new Request("http://localhost/things", { method: "POST", headers: { "content-type": "application/json" }, body }));
+
+  test("a property named like an Object method is a clear 400, not a 500", async () => {
+    for (const key of ["toString", "valueOf", "__proto__", "constructor"]) {
+      const response = await post(`{"title":{"${key}":0}}`);
+      expect(response.status).toBe(400);
+      expect((await response.json()).error.code).toBe("invalid_request");
+    }
+  });
+
+  test("valid JSON still reaches the route", async () => {
+    const response = await post('{"title":"Pay rent"}');
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ title: "Pay rent" });
+  });
+});

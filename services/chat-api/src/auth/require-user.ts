@@ -1,0 +1,34 @@
+import { AppError } from "@todo/common";
+import { Elysia } from "elysia";
+import type { TokenService } from "./tokens.ts";
+
+/**
+ * Guards the routes registered after it in the plugin that uses it: resolves
+ * `{ userId }` from `Authorization: Bearer <jwt>`, or answers 401.
+ *
+ * A valid signature is enough: accounts cannot be deleted yet, so every token
+ * we signed names an existing user. When deletion arrives, this is the place
+ * to check the user still exists (or to compare a per-user token epoch).
+ */
+export function requireUser(tokens: TokenService) {
+  // derive runs before body validation: an anonymous caller learns nothing about the schema (401, not 400).
+  return new Elysia().derive({ as: "scoped" }, async ({ headers }) => {
+    const token = bearerToken(headers.authorization);
+    if (!token) {
+      throw new AppError(401, "unauthorized", "missing bearer token", undefined, { "www-authenticate": "Bearer" });
+    }
+    const verified = await tokens.verify(token);
+    if (!verified) {
+      throw new AppError(401, "unauthorized", "invalid or expired token", undefined, {
+        "www-authenticate": 'Bearer error="invalid_token"',
+      });
+    }
+    return { userId: verified.userId };
+  });
+}
+
+/** The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 7235). */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i);
+  return match?.[1];
+}
