@@ -18,7 +18,8 @@ export function apiDocs() {
     path: DOCS_PATH,
     specPath: `${DOCS_PATH}/json`,
     // The UI resolves a relative spec URL against /api/, so give it the absolute one.
-    scalar: { url: `${DOCS_PATH}/json` },
+    // A pinned UI version: "latest" from a CDN would change under people's feet.
+    scalar: { url: `${DOCS_PATH}/json`, version: "1.72.1" },
     exclude: { paths: [NOT_PUBLIC] },
     documentation: {
       info: {
