@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { buildEvent, createDaprClient, createMemoryLogger, subscriptions, type Subscription } from "@todo/common";
-import { waitFor } from "@todo/common/testing";
+import { blankTask, waitFor } from "@todo/common/testing";
 import { Elysia } from "elysia";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,28 +20,7 @@ let handled: string[];
 let failNext: number;
 let deadLetters: unknown[];
 
-function task(id: string) {
-  const now = new Date().toISOString();
-  return {
-    id,
-    userId: "user-1",
-    title: "Pay rent",
-    description: "",
-    status: "pending" as const,
-    priority: "high" as const,
-    tags: ["home"],
-    dueAt: null,
-    remindAt: null,
-    recurrence: null,
-    seriesId: null,
-    occurrence: null,
-    version: 1,
-    createdAt: now,
-    updatedAt: now,
-    completedAt: null,
-    deletedAt: null,
-  };
-}
+const task = (id: string) => blankTask({ id });
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "todo-flow-"));
@@ -101,11 +80,11 @@ describe("subscription helper on the embedded runtime", () => {
   test("an event published twice with the same id is handled once", async () => {
     const event = buildEvent("todo.task.created.v1", {
       source: "chat-api",
-      data: { userId: "user-1", version: 1, task: task("0192f7a0-0000-7000-8000-000000000001") },
+      data: { userId: blankTask().userId, version: 1, task: task("0192f7a0-0000-7000-8000-000000000001") },
     });
     const marker = buildEvent("todo.task.created.v1", {
       source: "chat-api",
-      data: { userId: "user-1", version: 1, task: task("0192f7a0-0000-7000-8000-000000000001") },
+      data: { userId: blankTask().userId, version: 1, task: task("0192f7a0-0000-7000-8000-000000000001") },
     });
     const dapr = publisher();
     const key = { partitionKey: event.subject };
@@ -121,7 +100,7 @@ describe("subscription helper on the embedded runtime", () => {
     failNext = 2;
     const event = buildEvent("todo.task.deleted.v1", {
       source: "chat-api",
-      data: { userId: "user-1", version: 2, task: task("0192f7a0-0000-7000-8000-000000000002") },
+      data: { userId: blankTask().userId, version: 2, task: task("0192f7a0-0000-7000-8000-000000000002") },
     });
     await publisher().publish("pubsub", "task-events", event, { partitionKey: event.subject });
     await waitFor(() => handled.includes(event.id), { message: "the retried event" });

@@ -1,3 +1,4 @@
+import { blankTask } from "@todo/common/testing";
 import { describe, expect, test } from "bun:test";
 import { parseEvent, type Task, type TypedEvent } from "@todo/common";
 import { eventsForChange, reminderIdOf, type TaskChange } from "./task-events.ts";
@@ -7,28 +8,7 @@ const LATER = "2030-03-02T09:00:00.000Z";
 const LATER_STILL = "2030-03-03T09:00:00.000Z";
 const EARLIER = "2030-02-01T09:00:00.000Z";
 
-function task(overrides: Partial<Task> = {}): Task {
-  return {
-    id: "0190f3a0-0000-7000-8000-000000000001",
-    userId: "0190f3a0-0000-7000-8000-0000000000aa",
-    title: "Pay rent",
-    description: "",
-    status: "pending",
-    priority: "none",
-    tags: [],
-    dueAt: null,
-    remindAt: null,
-    recurrence: null,
-    seriesId: null,
-    occurrence: null,
-    version: 1,
-    createdAt: "2030-03-01T08:00:00.000Z",
-    updatedAt: "2030-03-01T08:00:00.000Z",
-    completedAt: null,
-    deletedAt: null,
-    ...overrides,
-  };
-}
+const task = blankTask;
 
 /** type, plus the reminder id and reason where there is one: what a consumer acts on. */
 function summary(events: TypedEvent[]): unknown[][] {

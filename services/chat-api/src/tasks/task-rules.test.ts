@@ -1,3 +1,4 @@
+import { blankTask } from "@todo/common/testing";
 import { describe, expect, test } from "bun:test";
 import type { Task } from "@todo/common";
 import {
@@ -29,28 +30,7 @@ function issuesOf(run: () => unknown): { path: string; message: string }[] {
 }
 const pathsOf = (input: NewTaskInput) => issuesOf(() => normaliseNewTask(input, now)).map((issue) => issue.path);
 
-function task(overrides: Partial<Task> = {}): Task {
-  return {
-    id: "0190f3a0-0000-7000-8000-000000000001",
-    userId: "0190f3a0-0000-7000-8000-0000000000aa",
-    title: "Pay rent",
-    description: "",
-    status: "pending",
-    priority: "none",
-    tags: [],
-    dueAt: null,
-    remindAt: null,
-    recurrence: null,
-    seriesId: null,
-    occurrence: null,
-    version: 1,
-    createdAt: "2030-03-01T08:00:00.000Z",
-    updatedAt: "2030-03-01T08:00:00.000Z",
-    completedAt: null,
-    deletedAt: null,
-    ...overrides,
-  };
-}
+const task = blankTask;
 
 describe("a new task", () => {
   test("gets defaults for everything but the title", () => {

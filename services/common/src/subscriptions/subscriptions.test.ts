@@ -10,7 +10,7 @@ import {
   type EventType,
   type TypedEvent,
 } from "../events/index.ts";
-import { sampleData, sampleTask } from "../events/sample-events.ts";
+import { sampleData, sampleTask } from "../testing/sample-events.ts";
 import { createMemoryLogger } from "../logger.ts";
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, defineSubscription, subscriptions, type DeliveryOutcome, type HandlerResult } from "./index.ts";
 import { createMemoryStateClient } from "./test-state.ts";

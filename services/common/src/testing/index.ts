@@ -1,2 +1,3 @@
 /** Test helpers shared by every package's tests (not used at run time). */
 export * from "./wait-for.ts";
+export * from "./sample-events.ts";

@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
+import { isProcessAlive } from "./process-alive.ts";
 
 /**
  * One runtime per DATA_DIR: two processes on one SQLite log would not wake
@@ -27,18 +28,9 @@ export function lockDataDir(dataDir: string): () => void {
       const owner = Number(readFileSync(path, "utf8").trim());
       // The same process may reopen its own data (tests simulating a crash do).
       if (owner === process.pid) return () => rmSync(path, { force: true });
-      if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) throw new DataDirInUseError(dataDir, owner);
+      if (Number.isInteger(owner) && owner > 0 && isProcessAlive(owner)) throw new DataDirInUseError(dataDir, owner);
       rmSync(path, { force: true });
     }
   }
   throw new Error(`cannot lock ${path}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AppChannel } from "./app-channel.ts";
+import { isProcessAlive } from "./process-alive.ts";
 
 /**
  * Local name resolution between standalone sidecars (sidecar-main), the
@@ -55,7 +56,7 @@ export function localNameRegistry(dir: string): NameRegistry {
     resolve(appId) {
       const address = read(appId);
       // An entry left behind by a killed sidecar names a dead process.
-      return address && isAlive(address.pid) ? address : undefined;
+      return address && isProcessAlive(address.pid) ? address : undefined;
     },
   };
 }
@@ -70,14 +71,4 @@ export function remoteSidecarChannel(address: SidecarAddress): AppChannel {
       return fetch(`${address.url}/v1.0/invoke/${encodeURIComponent(address.appId)}/method${path}`, { ...init, headers });
     },
   };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: alive, owned by someone else.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

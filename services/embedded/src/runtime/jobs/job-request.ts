@@ -2,8 +2,8 @@ import { parseFailurePolicy, toUint32, type FailurePolicyJson } from "./failure-
 import { parsePointInTime } from "./point-in-time.ts";
 import { parseSchedule } from "./schedule.ts";
 
-/** A job as POSTed to /v1.0-alpha1/jobs/{name}, type-checked but not yet validated. */
-export interface JobRequest {
+/** What a job is asked to be, as GET echoes it back (without its name). */
+export interface JobDefinition {
   schedule?: string;
   dueTime?: string;
   repeats?: number;
@@ -11,6 +11,10 @@ export interface JobRequest {
   /** The `data` value as JSON text, exactly what a trigger sends; absent = no data. */
   dataJson?: string;
   failurePolicy?: FailurePolicyJson;
+}
+
+/** A job as POSTed to /v1.0-alpha1/jobs/{name}, type-checked but not yet validated. */
+export interface JobRequest extends JobDefinition {
   overwrite?: boolean;
 }
 

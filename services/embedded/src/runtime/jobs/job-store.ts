@@ -1,16 +1,11 @@
 import type { Database } from "bun:sqlite";
 import type { FailurePolicyJson } from "./failure-policy.ts";
+import type { JobDefinition } from "./job-request.ts";
 
 /** One job row: what was asked for (echoed by GET) and where its schedule stands. */
-export interface StoredJob {
+export interface StoredJob extends JobDefinition {
   appId: string;
   name: string;
-  schedule?: string;
-  dueTime?: string;
-  repeats?: number;
-  ttl?: string;
-  dataJson?: string;
-  failurePolicy?: FailurePolicyJson;
   createdAt: number;
   expiresAt?: number;
   /** The pending fire (epoch ms); undefined when none is left before expiry. */

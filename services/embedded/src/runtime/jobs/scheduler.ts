@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { Logger } from "@todo/common";
 import type { AppChannel } from "../app-channel.ts";
 import { defaultFailurePolicy, parseFailurePolicy, retryDelayMs, type FailurePolicyJson } from "./failure-policy.ts";
-import { planJob, type JobRequest } from "./job-request.ts";
+import { planJob, type JobDefinition, type JobRequest } from "./job-request.ts";
 import { createJobStore, type StoredJob } from "./job-store.ts";
 import { nextFireAfter } from "./job-timing.ts";
 import { parseSchedule } from "./schedule.ts";
@@ -30,14 +30,8 @@ export type ScheduleOutcome =
   | { ok: false; reason: "invalid"; message: string };
 
 /** A job as GET echoes it. */
-export interface JobView {
+export interface JobView extends JobDefinition {
   name: string;
-  schedule?: string;
-  dueTime?: string;
-  repeats?: number;
-  ttl?: string;
-  dataJson?: string;
-  failurePolicy?: FailurePolicyJson;
 }
 
 export interface JobSchedulerOptions {

@@ -1,6 +1,6 @@
 /** Test-only: valid payloads for every catalogue type, so tests change one field at a time. */
-import type { EventData, EventType } from "./catalogue.ts";
-import type { Task } from "./task.ts";
+import type { EventData, EventType } from "../events/catalogue.ts";
+import type { Task } from "../events/task.ts";
 
 export const SAMPLE_TASK_ID = "0190f3a0-0000-7000-8000-000000000001";
 
@@ -21,6 +21,30 @@ export function sampleTask(overrides: Partial<Task> = {}): Task {
     version: 3,
     createdAt: "2026-01-01T10:00:00.000Z",
     updatedAt: "2026-01-02T10:00:00.000Z",
+    completedAt: null,
+    deletedAt: null,
+    ...overrides,
+  };
+}
+
+/** A task as just created: pending, version 1, no dates, tags or series. */
+export function blankTask(overrides: Partial<Task> = {}): Task {
+  return {
+    id: SAMPLE_TASK_ID,
+    userId: "0190f3a0-0000-7000-8000-0000000000aa",
+    title: "Pay rent",
+    description: "",
+    status: "pending",
+    priority: "none",
+    tags: [],
+    dueAt: null,
+    remindAt: null,
+    recurrence: null,
+    seriesId: null,
+    occurrence: null,
+    version: 1,
+    createdAt: "2030-03-01T08:00:00.000Z",
+    updatedAt: "2030-03-01T08:00:00.000Z",
     completedAt: null,
     deletedAt: null,
     ...overrides,
