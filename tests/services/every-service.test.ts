@@ -4,6 +4,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
+import type { Database } from "@todo/common/db";
+import { testDatabases } from "@todo/common/db/testing";
 import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
 
 /**
@@ -22,8 +24,12 @@ const sidecar = new Proxy({} as DaprClient, {
 
 const dataDir = mkdtempSync(join(tmpdir(), "todo-services-"));
 const backgrounds: ReturnType<typeof createBackground>[] = [];
+const [pglite] = testDatabases();
+let database: Promise<Database> | undefined;
+const host = (name: string) => ({ dataDir: join(dataDir, name), database: () => (database ??= pglite!.open()) });
 afterAll(async () => {
   for (const background of backgrounds) await background.stop();
+  if (database) await (await database).close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -45,7 +51,7 @@ const get = (appId: string, path: string) => new Request(`http://${appId}.app.lo
 
 describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s", (appId, hosted) => {
   test("answers /healthz, /readyz and /metrics", async () => {
-    const app = await hosted.create(deps(), { dataDir: join(dataDir, appId, "a") });
+    const app = await hosted.create(deps(), host(`${appId}-a`));
     expect((await app.handle(get(appId, "/healthz"))).status).toBe(200);
     expect((await app.handle(get(appId, "/readyz"))).status).toBe(200);
     const metrics = await app.handle(get(appId, "/metrics"));
@@ -54,7 +60,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
   });
 
   test("declares its subscriptions with routes it serves and a dead-letter topic", async () => {
-    const app = await hosted.create(deps(), { dataDir: join(dataDir, appId, "b") });
+    const app = await hosted.create(deps(), host(`${appId}-b`));
     const response = await app.handle(get(appId, "/dapr/subscribe"));
     if (appId === "chat-api") {
       expect(response.status).toBe(404); // chat-api publishes; it consumes nothing
@@ -81,7 +87,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
   });
 
   test("refuses Dapr-facing calls without the app API token when one is configured", async () => {
-    const app = await hosted.create(deps("app-token-1"), { dataDir: join(dataDir, appId, "c") });
+    const app = await hosted.create(deps("app-token-1"), host(`${appId}-c`));
     const withoutToken = await app.handle(get(appId, "/dapr/subscribe"));
     const withToken = await app.handle(
       new Request(`http://${appId}.app.local/dapr/subscribe`, { headers: { "dapr-api-token": "app-token-1" } }),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Task } from "@todo/common";
 import fc from "fast-check";
-import { testDatabases } from "./db/test-databases.ts";
+import { testDatabases } from "@todo/common/db/testing";
 import { APP_TOKEN, createHarness, type Harness } from "./tasks/api-test-harness.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { createServiceApp, type ServiceDeps } from "@todo/common";
 import { authRoutes } from "./auth/auth-routes.ts";
-import { createTokenService } from "./auth/tokens.ts";
-import type { Database } from "./db/database.ts";
+import { createTokenService } from "@todo/common";
+import type { Database } from "@todo/common/db";
 import { bodyLimit } from "./http/body-limit.ts";
 import { apiDocs } from "./http/openapi.ts";
 import { createWriteRateLimiter } from "./http/rate-limit.ts";

@@ -2,7 +2,7 @@ import { Type } from "@sinclair/typebox";
 import { loadConfig, runService } from "@todo/common";
 import { join } from "node:path";
 import { createApp } from "./app.ts";
-import { openMigratedDatabase } from "./db/open-migrated.ts";
+import { openMigratedDatabase } from "@todo/common/db";
 
 const config = loadConfig(
   Type.Object({

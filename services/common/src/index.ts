@@ -11,3 +11,6 @@ export * from "./events/index.ts";
 export * from "./subscriptions/index.ts";
 export * from "./background.ts";
 export * from "./app-token.ts";
+export * from "./auth/tokens.ts";
+export * from "./auth/require-user.ts";
+export * from "./websocket-gateway.ts";

@@ -6,6 +6,7 @@ import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
 import { createLogger } from "./logger.ts";
 import type { ServiceDeps } from "./service-app.ts";
+import { gatewayOf } from "./websocket-gateway.ts";
 
 type AnyElysia = Elysia<any, any, any, any, any, any, any>;
 
@@ -30,17 +31,35 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
     appApiToken: config.APP_API_TOKEN,
     background,
   });
-  app.listen({ port: config.PORT, hostname: "0.0.0.0" });
+  const server = serve(app, config.PORT);
   background.start();
-  logger.info("listening", { port: app.server?.port });
+  logger.info("listening", { port: server.port });
 
   const shutdown = async (signal: string) => {
     logger.info("shutting down", { signal });
     // stop() without force lets in-flight requests (event deliveries) finish.
-    await app.stop(false);
+    await server.stop(false);
     await background.stop();
     process.exit(0);
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** Bun.serve for the app, with its WebSocket gateway when it has one. */
+function serve(app: AnyElysia, port: number) {
+  const gateway = gatewayOf(app);
+  if (!gateway) return Bun.serve({ port, hostname: "0.0.0.0", fetch: (request) => app.handle(request) });
+  const server = Bun.serve({
+    port,
+    hostname: "0.0.0.0",
+    fetch: async (request, bunServer) => {
+      const upgrade = await gateway.handle(request, bunServer);
+      if (upgrade === "upgraded") return undefined;
+      return upgrade ?? app.handle(request);
+    },
+    websocket: gateway.websocket,
+  });
+  gateway.attach(server);
+  return server;
 }

@@ -1,19 +1,19 @@
 import { createApp as createAudit } from "@todo/audit";
 import { createApp as createChatApi } from "@todo/chat-api";
-import { openMigratedDatabase } from "@todo/chat-api/database";
+import type { Database } from "@todo/common/db";
 import type { ServiceDeps } from "@todo/common";
 import { createApp as createNotification } from "@todo/notification";
 import { createApp as createRecurringTask } from "@todo/recurring-task";
 import { createApp as createWebsocket } from "@todo/websocket";
 import type { Elysia } from "elysia";
-import { join } from "node:path";
 
 type AnyElysia = Elysia<any, any, any, any, any, any, any>;
 
 /** What `bun start` knows that a service's own main.ts would read from its env. */
 export interface HostContext {
   dataDir: string;
-  databaseUrl?: string;
+  /** The migrated system database, shared by the apps that own tables (opened on first use). */
+  database(): Promise<Database>;
 }
 
 export interface HostedApp {
@@ -32,9 +32,7 @@ export const hostedApps: HostedApp[] = [
   { appId: "websocket", create: createWebsocket, publicPaths: ["/ws"] },
 ];
 
-/** chat-api owns the app database: PGlite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
+/** chat-api owns the task tables: PGlite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
 async function createChatApiWithDatabase(deps: ServiceDeps, host: HostContext) {
-  const db = await openMigratedDatabase({ databaseUrl: host.databaseUrl, dataDir: join(host.dataDir, "chat-api") }, deps.logger);
-  deps.background?.add("chat-api-database", { start: () => {}, stop: () => db.close() });
-  return createChatApi({ ...deps, db });
+  return createChatApi({ ...deps, db: await host.database() });
 }

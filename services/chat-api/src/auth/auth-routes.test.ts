@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, spyOn, test } from "bun:test";
 import { createMemoryLogger, httpErrors } from "@todo/common";
 import { Elysia } from "elysia";
-import type { Database } from "../db/database.ts";
-import { testDatabases } from "../db/test-databases.ts";
+import type { Database } from "@todo/common/db";
+import { testDatabases } from "@todo/common/db/testing";
 import { authRoutes } from "./auth-routes.ts";
-import { createTokenService } from "./tokens.ts";
+import { createTokenService } from "@todo/common";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 // One database per file (opening one costs more than all these requests); tests stay apart by their emails.

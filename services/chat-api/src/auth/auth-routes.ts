@@ -1,6 +1,6 @@
 import { AppError } from "@todo/common";
 import { Elysia, t } from "elysia";
-import type { Database } from "../db/database.ts";
+import type { Database } from "@todo/common/db";
 import { rejectUnknownFields } from "../http/reject-unknown-fields.ts";
 import {
   canonicalTimeZone,
@@ -13,8 +13,8 @@ import {
   normaliseEmail,
   normaliseName,
 } from "./account-rules.ts";
-import { requireUser } from "./require-user.ts";
-import type { TokenService } from "./tokens.ts";
+import { requireUser } from "@todo/common";
+import type { TokenService } from "@todo/common";
 import { findUserByEmailKey, findUserById, insertUser, updateUserProfile, type User } from "./user-store.ts";
 
 export interface AuthContext {

@@ -1,4 +1,4 @@
-import type { Queryable } from "../db/database.ts";
+import type { Queryable } from "@todo/common/db";
 
 /** The users table as the API shows it (the password hash never leaves this module's callers). */
 export interface User {

@@ -2,8 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { createMemoryLogger, httpErrors } from "@todo/common";
 import { Elysia } from "elysia";
 import { authRoutes } from "../auth/auth-routes.ts";
-import { createTokenService } from "../auth/tokens.ts";
-import type { Database } from "../db/database.ts";
+import { createTokenService } from "@todo/common";
+import type { Database } from "@todo/common/db";
 import { apiDocs, BEARER_SCHEME } from "./openapi.ts";
 
 // Serving the document never touches the database.

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createMemoryLogger, type DaprClient, type TypedEvent } from "@todo/common";
 import { expectUnchanged, waitFor } from "@todo/common/testing";
-import type { Database, Queryable } from "../db/database.ts";
-import { migrate } from "../db/migrate.ts";
-import { openPostgresDatabase } from "../db/postgres-database.ts";
-import { createScratchPostgres, testDatabases, testDatabaseUrl } from "../db/test-databases.ts";
+import type { Database, Queryable } from "@todo/common/db";
+import { migrate } from "@todo/common/db";
+import { openPostgresDatabase } from "@todo/common/db";
+import { createScratchPostgres, testDatabases, testDatabaseUrl } from "@todo/common/db/testing";
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";
 import { appendToOutbox } from "./outbox-store.ts";
 import { PUBSUB, reminderEvent, spyOnPublish, startPubSub, taskEvent, taskId, type PubSubFixture } from "./outbox-test-fixture.ts";

@@ -1,6 +1,6 @@
 import type { BackgroundTask, DaprClient, Logger } from "@todo/common";
-import { advisoryLocks } from "../db/advisory-locks.ts";
-import type { Database, Queryable } from "../db/database.ts";
+import { advisoryLocks } from "@todo/common/db";
+import type { Database, Queryable } from "@todo/common/db";
 import { hasPendingOutbox, markPublished, readPendingOutbox, recordPublishFailure } from "./outbox-store.ts";
 import { createWakeup } from "./wakeup.ts";
 

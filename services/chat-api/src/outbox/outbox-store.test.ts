@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import type { Database } from "../db/database.ts";
-import { testDatabases } from "../db/test-databases.ts";
+import type { Database } from "@todo/common/db";
+import { testDatabases } from "@todo/common/db/testing";
 import { appendToOutbox, readPendingOutbox } from "./outbox-store.ts";
 import { reminderEvent, taskEvent, taskId } from "./outbox-test-fixture.ts";
 

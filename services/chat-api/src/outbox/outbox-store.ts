@@ -1,5 +1,5 @@
 import { topicOf, type TypedEvent } from "@todo/common";
-import type { Queryable } from "../db/database.ts";
+import type { Queryable } from "@todo/common/db";
 
 /**
  * Writes events to the outbox inside the caller's transaction, so they exist

@@ -6,9 +6,9 @@
 import { createBackground, createMemoryLogger, type Background, type DaprClient, type Task } from "@todo/common";
 import { Registry } from "prom-client";
 import { createApp } from "../app.ts";
-import { createTokenService } from "../auth/tokens.ts";
+import { createTokenService } from "@todo/common";
 import { insertUser } from "../auth/user-store.ts";
-import type { Database } from "../db/database.ts";
+import type { Database } from "@todo/common/db";
 
 export const JWT_SECRET = "tasks-api-test-secret-of-at-least-32-characters";
 export const APP_TOKEN = "app-token-for-tests";

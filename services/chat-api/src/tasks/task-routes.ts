@@ -1,8 +1,8 @@
 import { AppError } from "@todo/common";
 import type { TObject } from "@sinclair/typebox";
 import { Elysia, t } from "elysia";
-import { requireUser } from "../auth/require-user.ts";
-import type { TokenService } from "../auth/tokens.ts";
+import { requireUser } from "@todo/common";
+import type { TokenService } from "@todo/common";
 import { takeWriteOrThrow, type WriteRateLimiter } from "../http/rate-limit.ts";
 import { checkBody } from "./body-check.ts";
 import { etagOf, expectedVersionOf } from "./if-match.ts";

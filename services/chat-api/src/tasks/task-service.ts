@@ -1,5 +1,5 @@
 import { AppError, notFound, UUID_PATTERN, type Logger, type Task } from "@todo/common";
-import type { Database, Queryable } from "../db/database.ts";
+import type { Database, Queryable } from "@todo/common/db";
 import { appendToOutbox } from "../outbox/outbox-store.ts";
 import { decodeCursor, encodeCursor } from "./task-cursor.ts";
 import { eventsForChange, type TaskChange } from "./task-events.ts";

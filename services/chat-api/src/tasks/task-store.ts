@@ -1,5 +1,5 @@
 import type { Task } from "@todo/common";
-import type { Queryable } from "../db/database.ts";
+import type { Queryable } from "@todo/common/db";
 import type { CursorPosition } from "./task-cursor.ts";
 import type { ListFilter, SortField } from "./task-query.ts";
 

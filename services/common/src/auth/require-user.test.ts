@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { createMemoryLogger, httpErrors } from "@todo/common";
+import { httpErrors } from "../http-errors.ts";
+import { createMemoryLogger } from "../logger.ts";
 import { Elysia } from "elysia";
 import { bearerToken, requireUser } from "./require-user.ts";
 import { createTokenService } from "./tokens.ts";

@@ -1,4 +1,4 @@
-import { AppError } from "@todo/common";
+import { AppError } from "../http-errors.ts";
 import { Elysia } from "elysia";
 import type { TokenService } from "./tokens.ts";
 

@@ -1,0 +1,191 @@
+import {
+  createBackground,
+  createDaprClient,
+  createLogger,
+  gatewayOf,
+  type Logger,
+  type LogLevel,
+  type WebSocketGateway,
+} from "@todo/common";
+import { openMigratedDatabase, type Database } from "@todo/common/db";
+import { join } from "node:path";
+import { Registry } from "prom-client";
+import { hostedApps, type HostContext } from "./hosted-apps.ts";
+import { createPublicRouter, type PublicRoute } from "./public-router.ts";
+import { inProcessChannel } from "./runtime/app-channel.ts";
+import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime/runtime.ts";
+import { createSiteHandler } from "./site.ts";
+
+export interface EmbeddedHostConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl?: string;
+  /** The full Dapr API on 127.0.0.1 for debugging; 0 turns it off. */
+  daprHttpPort: number;
+  logLevel: LogLevel;
+  daprApiToken?: string;
+  siteDir: string;
+  /** Delivery tuning of the runtime (tests make retries quick). */
+  delivery?: RuntimeOptions["delivery"];
+}
+
+export interface EmbeddedHost {
+  url: string;
+  daprApiUrl?: string;
+  runtime: Runtime;
+  logger: Logger;
+  /** Graceful: stop taking requests, stop background work, drain the runtime, close the database. */
+  stop(): Promise<void>;
+}
+
+export class PortInUseError extends Error {
+  constructor(readonly variable: string, cause: unknown) {
+    super(`the port is already in use; set ${variable} to another port`, { cause });
+    this.name = "PortInUseError";
+  }
+}
+
+/**
+ * The embedded Dapr-compatible runtime, every service app and the site in one
+ * process on one port. Each app talks to "its sidecar" through an in-process
+ * fetch, exactly as it would talk to daprd.
+ */
+export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<EmbeddedHost> {
+  const logger = createLogger({ service: "embedded", level: config.logLevel });
+  const components = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
+  const runtime = createRuntime({
+    dataDir: config.dataDir,
+    logger: logger.child({ component: "runtime" }),
+    daprApiToken: config.daprApiToken,
+    generateSecrets: ["jwt-secret", "admin-token"],
+    delivery: config.delivery,
+  });
+
+  // PGlite is one process's database: the apps that own tables share one instance.
+  let database: Promise<Database> | undefined;
+  const host: HostContext = {
+    dataDir: config.dataDir,
+    database: () =>
+      (database ??= openMigratedDatabase(
+        { databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "chat-api") },
+        logger.child({ component: "database" }),
+      )),
+  };
+
+  const registry = new Registry();
+  const background = createBackground(logger);
+  const publicRoutes: PublicRoute[] = [];
+  const apps: { appId: string; handle: (request: Request) => Promise<Response> }[] = [];
+  let gateway: WebSocketGateway | undefined;
+  // In-process calls need no secret, but the apps check it as they would behind daprd.
+  const appApiToken = crypto.randomUUID();
+  for (const hosted of hostedApps) {
+    const app = await hosted.create(
+      {
+        dapr: createDaprClient({
+          baseUrl: "http://dapr.local",
+          fetch: runtime.sidecar(hosted.appId),
+          apiToken: config.daprApiToken,
+        }),
+        logger: createLogger({ service: hosted.appId, level: config.logLevel }),
+        components,
+        registry,
+        collectProcessMetrics: hosted.appId === "chat-api",
+        appApiToken,
+        background,
+      },
+      host,
+    );
+    const handle = (request: Request): Promise<Response> => app.handle(request);
+    runtime.registerApp(inProcessChannel(hosted.appId, handle, appApiToken));
+    apps.push({ appId: hosted.appId, handle });
+    for (const prefix of hosted.publicPaths) publicRoutes.push({ prefix, handle });
+    gateway ??= gatewayOf(app);
+  }
+  await runtime.start();
+  background.start();
+
+  const runtimeApi = runtime.sidecar("embedded");
+  const readiness = async (): Promise<Response> => {
+    const checks: Record<string, boolean> = {
+      runtime: (await runtimeApi(new Request("http://dapr.local/v1.0/healthz"))).status === 204,
+    };
+    for (const { appId, handle } of apps) {
+      checks[appId] = (await handle(new Request(`http://${appId}.app.local/readyz`))).ok;
+    }
+    const ready = Object.values(checks).every(Boolean);
+    return Response.json({ status: ready ? "ready" : "not-ready", checks }, { status: ready ? 200 : 503 });
+  };
+  const router = createPublicRouter(
+    [
+      { prefix: "/healthz", handle: () => Response.json({ status: "ok" }) },
+      { prefix: "/readyz", handle: readiness },
+      {
+        prefix: "/metrics",
+        handle: async () => new Response(await registry.metrics(), { headers: { "content-type": registry.contentType } }),
+      },
+      { prefix: "/v1.0/healthz", handle: runtimeApi },
+      {
+        prefix: "/v1.0/metadata",
+        handle: (request) =>
+          request.method === "GET" ? Response.json(runtime.metadata()) : new Response("method not allowed", { status: 405 }),
+      },
+      ...publicRoutes,
+    ],
+    createSiteHandler(config.siteDir),
+  );
+
+  const stopEverything = async () => {
+    await background.stop();
+    await runtime.stop();
+    if (database) await (await database).close();
+  };
+
+  let server: Bun.Server<any>;
+  let sidecarServer: Bun.Server<undefined> | undefined;
+  try {
+    server = listen("PORT", () =>
+      Bun.serve({
+        port: config.port,
+        hostname: config.host,
+        fetch: async (request, bunServer) => {
+          const upgrade = await gateway?.handle(request, bunServer);
+          if (upgrade === "upgraded") return undefined;
+          return upgrade ?? router(request);
+        },
+        websocket: gateway?.websocket ?? { message() {} },
+      }),
+    );
+    gateway?.attach(server);
+    sidecarServer =
+      config.daprHttpPort === 0
+        ? undefined
+        : listen("DAPR_HTTP_PORT", () => Bun.serve({ port: config.daprHttpPort, hostname: "127.0.0.1", fetch: runtimeApi }));
+  } catch (error) {
+    await stopEverything();
+    throw error;
+  }
+
+  return {
+    url: `http://${config.host === "0.0.0.0" ? "localhost" : config.host}:${server.port}`,
+    daprApiUrl: sidecarServer ? `http://127.0.0.1:${sidecarServer.port}` : undefined,
+    runtime,
+    logger,
+    async stop() {
+      await server.stop();
+      await sidecarServer?.stop();
+      await stopEverything();
+    },
+  };
+}
+
+/** A taken port is a configuration problem: say which variable to change. */
+function listen<T>(variable: string, serve: () => T): T {
+  try {
+    return serve();
+  } catch (error) {
+    if ((error as { code?: string }).code === "EADDRINUSE") throw new PortInUseError(variable, error);
+    throw error;
+  }
+}
