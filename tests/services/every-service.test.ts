@@ -101,4 +101,18 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
     // Health probes carry no token and must still pass.
     expect((await app.handle(get(appId, "/healthz"))).status).toBe(200);
   });
+
+  test("its Subscription YAML under dapr/subscriptions matches what it declares in code", async () => {
+    const app = await hosted.create(deps(), host(`${appId}-d`));
+    const response = await app.handle(get(appId, "/dapr/subscribe"));
+    const inCode = response.status === 404 ? [] : ((await response.json()) as Record<string, string>[]);
+    const file = Bun.file(join(import.meta.dir, "../../dapr/subscriptions", `${appId}.yaml`));
+    const documents = (await file.exists()) ? [Bun.YAML.parse(await file.text())].flat() : [];
+    const inYaml = (documents as { spec: Record<string, any>; scopes: string[] }[]).map(({ spec, scopes }) => {
+      expect(scopes).toEqual([appId]);
+      return { pubsubname: spec.pubsubname, topic: spec.topic, route: spec.routes.default, deadLetterTopic: spec.deadLetterTopic };
+    });
+    const byTopic = (list: Record<string, string>[]) => [...list].sort((a, b) => a.topic!.localeCompare(b.topic!));
+    expect(byTopic(inYaml)).toEqual(byTopic(inCode));
+  });
 });

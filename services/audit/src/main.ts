@@ -1,4 +1,26 @@
-import { runService } from "@todo/common";
+import { loadConfig, runService } from "@todo/common";
+import { openDatabase, openMigratedDatabase } from "@todo/common/db";
+import { t } from "elysia";
 import { createApp } from "./app.ts";
 
-await runService("audit", createApp);
+/**
+ * audit next to a daprd sidecar. It needs PostgreSQL: its trail and the gap
+ * report share chat-api's database (the outbox), and a PGlite directory
+ * cannot be opened by two processes. `bun start` hosts audit in-process on
+ * the shared PGlite database instead.
+ */
+const config = loadConfig(
+  t.Object({
+    DATABASE_URL: t.String({ pattern: "^postgres(ql)?://" }),
+    // false when DATABASE_URL logs in as the restricted todo_audit role (no DDL): chat-api, the owner, migrates.
+    AUDIT_MIGRATE: t.Boolean({ default: true }),
+  }),
+);
+
+await runService("audit", async (deps) => {
+  const db = config.AUDIT_MIGRATE
+    ? await openMigratedDatabase({ databaseUrl: config.DATABASE_URL }, deps.logger)
+    : await openDatabase({ databaseUrl: config.DATABASE_URL });
+  deps.background?.add("database", { start: () => {}, stop: () => db.close() });
+  return createApp({ ...deps, db });
+});

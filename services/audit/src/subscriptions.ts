@@ -1,15 +1,27 @@
-import type { ServiceDeps, Subscription } from "@todo/common";
+import { EVENT_TOPICS, type Subscription } from "@todo/common";
+import type { Queryable } from "@todo/common/db";
+import { auditEntryOf } from "./audit-entry.ts";
+import { appendAuditEntry } from "./store.ts";
 
-/** audit keeps every event of every topic (issue #5 writes them to its append-only table). */
-export function auditSubscriptions(deps: ServiceDeps): Subscription[] {
-  const record: Subscription["handler"] = async (event, { logger }) => {
-    logger.debug("event received", { eventType: event.type });
-  };
-  return ["task-events", "reminder-events", "recurring-events"].map((topic) => ({
-    pubsub: deps.components.pubsub,
+export interface AuditSubscriptionDeps {
+  db: Queryable;
+  pubsub: string;
+}
+
+/**
+ * Every event of every topic goes into the trail. A failed insert throws, so
+ * the delivery is retried (and, after daprd's retries, dead-lettered):
+ * an event is never acknowledged before it is recorded.
+ */
+export function auditSubscriptions(deps: AuditSubscriptionDeps): Subscription[] {
+  return EVENT_TOPICS.map((topic) => ({
+    pubsub: deps.pubsub,
     topic,
     route: `/events/${topic}`,
     deadLetterTopic: "audit-dead-letters",
-    handler: record,
+    async handler(event, { logger }) {
+      const recorded = await appendAuditEntry(deps.db, auditEntryOf(event, topic));
+      if (!recorded) logger.debug("event already in the audit trail");
+    },
   }));
 }

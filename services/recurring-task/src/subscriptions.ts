@@ -1,15 +1,16 @@
-import type { ServiceDeps, Subscription } from "@todo/common";
+import { defineSubscription, TASK_COMPLETED, TASK_EVENTS_TOPIC, type ServiceDeps, type Subscription } from "@todo/common";
+import { onTaskCompleted } from "./on-task-completed.ts";
 
-/** recurring-task reacts to completed tasks (issue #5 creates the next occurrence). */
+/** recurring-task only needs completions: the other task events are acknowledged and skipped. */
 export function recurringTaskSubscriptions(deps: ServiceDeps): Subscription[] {
   return [
-    {
+    defineSubscription({
       pubsub: deps.components.pubsub,
-      topic: "task-events",
+      topic: TASK_EVENTS_TOPIC,
       route: "/events/task-events",
       deadLetterTopic: "recurring-task-dead-letters",
-      types: ["todo.task.completed.v1", "todo.task.deleted.v1", "todo.task.updated.v1"],
-      handler: async (event, { logger }) => logger.debug("task change received", { eventType: event.type }),
-    },
+      types: [TASK_COMPLETED],
+      handler: onTaskCompleted({ dapr: deps.dapr, pubsub: deps.components.pubsub, now: deps.now }),
+    }),
   ];
 }

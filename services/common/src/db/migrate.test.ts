@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { readdirSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,6 +10,12 @@ import { openPostgresDatabase } from "./postgres-database.ts";
 import { createScratchPostgres, testDatabases, testDatabaseUrl } from "./test-databases.ts";
 
 const shippedMigrations = join(import.meta.dir, "migrations");
+/** Every migration this build ships, in order: the tests stay right as migrations are added. */
+const shipped = readdirSync(shippedMigrations)
+  .filter((file) => file.endsWith(".sql"))
+  .map((file) => file.replace(/\.sql$/, ""))
+  .sort();
+const asRows = (names: string[]) => names.map((name) => ({ name }));
 
 async function tableNames(db: Database): Promise<string[]> {
   const rows = await db.query<{ name: string }>(
@@ -32,18 +39,18 @@ describe.each(testDatabases())("migrate on $name", ({ openEmpty }) => {
 
   test("an empty database gets the schema, and the second run applies nothing", async () => {
     const logger = createMemoryLogger();
-    expect(await migrate(db, { logger })).toEqual({ applied: ["0001_init"] });
-    expect(await tableNames(db)).toEqual(["outbox", "schema_migrations", "tasks", "users"]);
+    expect(await migrate(db, { logger })).toEqual({ applied: shipped });
+    expect(await tableNames(db)).toEqual(["audit_entries", "outbox", "schema_migrations", "tasks", "users"]);
     expect(logger.records).toContainEqual(expect.objectContaining({ msg: "migration applied", migration: "0001_init" }));
 
     expect(await migrate(db)).toEqual({ applied: [] });
-    expect(await db.query("SELECT name FROM schema_migrations")).toEqual([{ name: "0001_init" }]);
+    expect(await db.query("SELECT name FROM schema_migrations ORDER BY name")).toEqual(asRows(shipped));
   });
 
   test("a migration added later is applied on its own, after the ones before it", async () => {
     await migrate(db, { directory });
-    await writeFile(join(directory, "0002_task_notes.sql"), "ALTER TABLE tasks ADD COLUMN notes text;\n");
-    expect(await migrate(db, { directory })).toEqual({ applied: ["0002_task_notes"] });
+    await writeFile(join(directory, "9002_task_notes.sql"), "ALTER TABLE tasks ADD COLUMN notes text;\n");
+    expect(await migrate(db, { directory })).toEqual({ applied: ["9002_task_notes"] });
     const columns = await db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'tasks' AND column_name = 'notes'");
     expect(columns).toHaveLength(1);
   });
@@ -66,8 +73,8 @@ describe.each(testDatabases())("migrate on $name", ({ openEmpty }) => {
   });
 
   test("a failing migration applies nothing of the run and names the file", async () => {
-    await writeFile(join(directory, "0002_broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x int;\n");
-    await expect(migrate(db, { directory })).rejects.toThrow(/migration 0002_broken\.sql failed/);
+    await writeFile(join(directory, "9002_broken.sql"), "ALTER TABLE no_such_table ADD COLUMN x int;\n");
+    await expect(migrate(db, { directory })).rejects.toThrow(/migration 9002_broken\.sql failed/);
     expect(await tableNames(db)).toEqual([]);
   });
 
@@ -81,12 +88,12 @@ describe.each(testDatabases())("migrate on $name", ({ openEmpty }) => {
   });
 
   test("a database migrated by a newer release is used with a warning", async () => {
-    await writeFile(join(directory, "0002_newer.sql"), "CREATE TABLE newer (id int);\n");
+    await writeFile(join(directory, "9002_newer.sql"), "CREATE TABLE newer (id int);\n");
     await migrate(db, { directory });
-    await rm(join(directory, "0002_newer.sql"));
+    await rm(join(directory, "9002_newer.sql"));
     const logger = createMemoryLogger();
     expect(await migrate(db, { directory, logger })).toEqual({ applied: [] });
-    expect(logger.records).toContainEqual(expect.objectContaining({ level: "warn", migrations: ["0002_newer"] }));
+    expect(logger.records).toContainEqual(expect.objectContaining({ level: "warn", migrations: ["9002_newer"] }));
   });
 });
 
@@ -105,7 +112,7 @@ describe.skipIf(!testDatabaseUrl())("migrate on one PostgreSQL database from two
     handles.push(...replicas);
 
     const results = await Promise.all(replicas.map((db) => migrate(db)));
-    expect(results.map((result) => result.applied).sort()).toEqual([[], ["0001_init"]]);
-    expect(await replicas[0]!.query("SELECT name FROM schema_migrations")).toEqual([{ name: "0001_init" }]);
+    expect(results.map((result) => result.applied).sort()).toEqual([[], shipped]);
+    expect(await replicas[0]!.query("SELECT name FROM schema_migrations ORDER BY name")).toEqual(asRows(shipped));
   });
 });

@@ -6,5 +6,6 @@ export * from "./sync.ts";
 export * from "./catalogue.ts";
 export * from "./build.ts";
 export * from "./validate.ts";
+export * from "./ids.ts";
 export * from "./json-schemas.ts";
 export { describeSchemaErrors } from "./describe-errors.ts";

@@ -1,0 +1,26 @@
+import { describe, expect, test } from "bun:test";
+import { sampleData } from "@todo/common/testing";
+import { reminderJobData, reminderJobSpec } from "./reminder-job.ts";
+
+describe("reminderJobSpec", () => {
+  test("a one-shot job at remindAt (UTC), replacing any job of the same name, retried 5 times 1 s apart", () => {
+    const data = reminderJobData({ ...sampleData("todo.reminder.scheduled.v1"), remindAt: "2026-02-01T09:00:00+01:00" });
+    expect(reminderJobSpec(data)).toEqual({
+      dueTime: "2026-02-01T08:00:00.000Z",
+      data,
+      overwrite: true,
+      failurePolicy: { constant: { interval: "1s", maxRetries: 5 } },
+    });
+  });
+
+  test("the job data carries what the trigger re-checks, not the task snapshot", () => {
+    const scheduled = sampleData("todo.reminder.scheduled.v1");
+    expect(reminderJobData(scheduled)).toEqual({
+      reminderId: scheduled.reminderId,
+      taskId: scheduled.taskId,
+      userId: scheduled.userId,
+      version: scheduled.version,
+      remindAt: scheduled.remindAt,
+    });
+  });
+});
