@@ -80,8 +80,19 @@ describe("bun start", () => {
   test("stops cleanly on SIGTERM and starts again on the same data", async () => {
     const dataDir = mkdtempSync(join(tmpdir(), "todo-start-"));
     const first = await start(dataDir);
+    // An open browser tab must not hold the shutdown: the server closes it (1001) and exits.
+    const signup = await fetch(`${first.url}/api/auth/signup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: "tab@example.com", password: "correct horse" }),
+    });
+    const { token } = (await signup.json()) as { token: string };
+    const tab = new WebSocket(`${first.url.replace("http", "ws")}/ws?token=${token}`);
+    await new Promise((resolve, reject) => ((tab.onopen = resolve), (tab.onerror = reject)));
+    const closed = new Promise<number>((resolve) => (tab.onclose = (event) => resolve(event.code)));
     first.child.kill("SIGTERM");
     expect(await first.child.exited).toBe(0);
+    expect(await closed).toBe(1001);
 
     const second = await start(dataDir);
     expect((await fetch(`${second.url}/healthz`)).status).toBe(200);

@@ -37,7 +37,8 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
 
   const shutdown = async (signal: string) => {
     logger.info("shutting down", { signal });
-    // stop() without force lets in-flight requests (event deliveries) finish.
+    // stop() without force lets in-flight requests (event deliveries) finish; it also waits for open sockets.
+    gatewayOf(app)?.close();
     await server.stop(false);
     await background.stop();
     process.exit(0);

@@ -8,6 +8,8 @@ import type { Server, WebSocketHandler } from "bun";
 export interface WebSocketGateway<Data = any> {
   /** The server that owns the sockets (for server.publish to topics). Called once, before traffic. */
   attach(server: Server<Data>): void;
+  /** Closes every socket (1001 going away): the host calls it before stopping the server, which waits for open sockets. */
+  close(): void;
   /**
    * "upgraded" when the request became a WebSocket (the caller returns nothing),
    * a Response when it was a handshake this gateway refuses (e.g. 401),

@@ -173,6 +173,7 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
     runtime,
     logger,
     async stop() {
+      gateway?.close();
       await server.stop();
       await sidecarServer?.stop();
       await stopEverything();

@@ -26,7 +26,7 @@ export interface HostedApp {
 /** Every service of the system, hosted in one process by `bun start`. */
 export const hostedApps: HostedApp[] = [
   { appId: "chat-api", create: createChatApiWithDatabase, publicPaths: ["/api", "/mcp"] },
-  { appId: "audit", create: createAudit, publicPaths: ["/api/audit"] },
+  { appId: "audit", create: async (deps, host) => createAudit({ ...deps, db: await host.database() }), publicPaths: ["/api/audit"] },
   { appId: "notification", create: createNotification, publicPaths: [] },
   { appId: "recurring-task", create: createRecurringTask, publicPaths: [] },
   { appId: "websocket", create: createWebsocket, publicPaths: ["/ws"] },

@@ -1,4 +1,5 @@
 import { runService } from "@todo/common";
 import { createApp } from "./app.ts";
 
-await runService("websocket", createApp);
+// Kubernetes sets HOSTNAME to the pod name: stable per replica, distinct between replicas.
+await runService("websocket", (deps) => createApp({ ...deps, instanceId: process.env.HOSTNAME ?? crypto.randomUUID() }));

@@ -1,15 +1,13 @@
-import type { ServiceDeps, Subscription } from "@todo/common";
+import { REMINDER_EVENTS_TOPIC, TASK_EVENTS_TOPIC, type ServiceDeps, type Subscription } from "@todo/common";
+import type { LiveEvents } from "./live-events.ts";
 
-/** websocket pushes task and reminder events to the user's open tabs (issue #5). */
-export function websocketSubscriptions(deps: ServiceDeps): Subscription[] {
-  const push: Subscription["handler"] = async (event, { logger }) => {
-    logger.debug("event received", { eventType: event.type });
-  };
-  return ["task-events", "reminder-events"].map((topic) => ({
+/** Every task and reminder event goes to its user's journal and tabs; a failure asks for redelivery. */
+export function websocketSubscriptions(deps: ServiceDeps, live: LiveEvents): Subscription[] {
+  return [TASK_EVENTS_TOPIC, REMINDER_EVENTS_TOPIC].map((topic) => ({
     pubsub: deps.components.pubsub,
     topic,
     route: `/events/${topic}`,
     deadLetterTopic: "websocket-dead-letters",
-    handler: push,
+    handler: (event) => live.onEvent(event),
   }));
 }
