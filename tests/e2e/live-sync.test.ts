@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, te
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient } from "./harness/api-client.ts";
 import { aboutTask, closeAll, openTab, type BrowserTab, type Frame } from "./harness/browser-tab.ts";
-import { startTestHost, type TestHost } from "./harness/test-host.ts";
+import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
 
 /**
  * Live sync through the whole system: REST writes on chat-api become events

@@ -3,7 +3,7 @@ import type { Task } from "@todo/common";
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type AuditItem, type TestUser } from "./harness/api-client.ts";
 import { caughtUp, finishedDeliveries } from "./harness/delivery-progress.ts";
-import { startTestHost, type TestHost } from "./harness/test-host.ts";
+import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
 
 /**
  * Recurring tasks end to end: completing an occurrence makes recurring-task

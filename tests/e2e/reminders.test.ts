@@ -3,7 +3,7 @@ import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type TestUser } from "./harness/api-client.ts";
 import { closeAll, openTab, type BrowserTab } from "./harness/browser-tab.ts";
 import { caughtUp } from "./harness/delivery-progress.ts";
-import { startTestHost, type TestHost } from "./harness/test-host.ts";
+import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
 
 /**
  * Reminders end to end: chat-api schedules, notification fires the Dapr job

@@ -31,7 +31,7 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
     appApiToken: config.APP_API_TOKEN,
     background,
   });
-  const server = serve(app, config.PORT);
+  const server = serveApp(app, { port: config.PORT, hostname: "0.0.0.0" });
   background.start();
   logger.info("listening", { port: server.port });
 
@@ -48,12 +48,12 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
 }
 
 /** Bun.serve for the app, with its WebSocket gateway when it has one. */
-function serve(app: AnyElysia, port: number) {
+export function serveApp(app: AnyElysia, { port, hostname }: { port: number; hostname: string }) {
   const gateway = gatewayOf(app);
-  if (!gateway) return Bun.serve({ port, hostname: "0.0.0.0", fetch: (request) => app.handle(request) });
+  if (!gateway) return Bun.serve({ port, hostname, fetch: (request) => app.handle(request) });
   const server = Bun.serve({
     port,
-    hostname: "0.0.0.0",
+    hostname,
     fetch: async (request, bunServer) => {
       const upgrade = await gateway.handle(request, bunServer);
       if (upgrade === "upgraded") return undefined;

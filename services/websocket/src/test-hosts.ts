@@ -4,7 +4,7 @@ import {
   createDaprClient,
   createLogger,
   createTokenService,
-  gatewayOf,
+  serveApp,
   type DaprClient,
   type Task,
   type TokenService,
@@ -14,10 +14,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Registry } from "prom-client";
-import { startEmbeddedHost, type EmbeddedHost } from "../../embedded/src/embedded-host.ts";
+import type { EmbeddedHost } from "../../embedded/src/embedded-host.ts";
 import { inProcessChannel } from "../../embedded/src/runtime/app-channel.ts";
 import { createRuntime } from "../../embedded/src/runtime/runtime.ts";
 import { createApp, type WebsocketTuning } from "./app.ts";
+import { startTestHost } from "../../embedded/src/testing/test-host.ts";
 
 const quickDelivery = { initialRetryMs: 20, maxRetryIntervalMs: 200, maxRetries: 5 };
 const sidecarClient = (sidecar: (request: Request) => Promise<Response>) => createDaprClient({ baseUrl: "http://dapr.local", fetch: sidecar });
@@ -44,22 +45,7 @@ export interface FullSystem {
 
 /** Everything `bun start` runs, on a free port and a fresh data dir. */
 export async function startFullSystem(): Promise<FullSystem> {
-  const dataDir = mkdtempSync(join(tmpdir(), "todo-websocket-"));
-  let host: EmbeddedHost;
-  try {
-    host = await startEmbeddedHost({
-      port: 0,
-      host: "127.0.0.1",
-      dataDir,
-      daprHttpPort: 0,
-      logLevel: "error",
-      siteDir: join(dataDir, "no-site"),
-      delivery: quickDelivery,
-    });
-  } catch (error) {
-    rmSync(dataDir, { recursive: true, force: true });
-    throw error;
-  }
+  const { host, stop } = await startTestHost();
   const call = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<T> => {
     const response = await fetch(host.url + path, {
       method,
@@ -86,13 +72,7 @@ export async function startFullSystem(): Promise<FullSystem> {
     updateTask: (user, id, fields) => call("PATCH", `/api/tasks/${id}`, user.token, fields),
     completeTask: (user, id) => call("POST", `/api/tasks/${id}/complete`, user.token),
     deleteTask: (user, id) => call("DELETE", `/api/tasks/${id}`, user.token),
-    async stop() {
-      try {
-        await host.stop();
-      } finally {
-        rmSync(dataDir, { recursive: true, force: true });
-      }
-    },
+    stop,
   };
 }
 
@@ -124,18 +104,7 @@ export async function startWebsocketOnly(options: { tuning?: Partial<WebsocketTu
   runtime.registerApp(inProcessChannel("websocket", (request) => app.handle(request)));
   await runtime.start();
   background.start();
-  const gateway = gatewayOf(app)!;
-  const server = Bun.serve({
-    port: 0,
-    hostname: "127.0.0.1",
-    fetch: async (request, bunServer) => {
-      const upgrade = await gateway.handle(request, bunServer);
-      if (upgrade === "upgraded") return undefined;
-      return upgrade ?? app.handle(request);
-    },
-    websocket: gateway.websocket,
-  });
-  gateway.attach(server);
+  const server = serveApp(app, { port: 0, hostname: "127.0.0.1" });
   const chatApi = sidecarClient(runtime.sidecar("chat-api"));
   return {
     url: `http://127.0.0.1:${server.port}`,

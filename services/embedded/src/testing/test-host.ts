@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmbeddedHost, type EmbeddedHost } from "../../../services/embedded/src/embedded-host.ts";
+import type { LogLevel } from "@todo/common";
+import { startEmbeddedHost, type EmbeddedHost } from "../embedded-host.ts";
 
 export interface TestHost {
   url: string;
@@ -15,8 +16,8 @@ export interface TestHost {
  * runtime and the public port (a free one), on a fresh data dir. Delivery
  * retries are quick so a failed delivery is retried within the test's wait.
  */
-export async function startTestHost(): Promise<TestHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), "todo-e2e-"));
+export async function startTestHost(options: { logLevel?: LogLevel } = {}): Promise<TestHost> {
+  const dataDir = mkdtempSync(join(tmpdir(), "todo-system-"));
   let host: EmbeddedHost;
   try {
     host = await startEmbeddedHost({
@@ -24,7 +25,7 @@ export async function startTestHost(): Promise<TestHost> {
       host: "127.0.0.1",
       dataDir,
       daprHttpPort: 0,
-      logLevel: process.env.E2E_LOG_LEVEL === "debug" ? "debug" : "error",
+      logLevel: options.logLevel ?? (process.env.E2E_LOG_LEVEL === "debug" ? "debug" : "error"),
       siteDir: join(dataDir, "no-site"),
       delivery: { initialRetryMs: 20, maxRetryIntervalMs: 200, maxRetries: 5 },
     });
