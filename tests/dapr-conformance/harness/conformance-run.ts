@@ -50,6 +50,10 @@ export function createConformanceRun(target: SidecarTarget = selectTarget()): Co
   const names = runNames();
   const started: SidecarUnderTest[] = [];
   const pendingDirs: string[] = [];
+  // One folder per run: each sidecar's data, and the embedded target's local name
+  // registry (sidecars of one run find each other there; other targets ignore it).
+  const runDir = mkdtempSync(join(tmpdir(), "dapr-conformance-"));
+  pendingDirs.push(runDir);
   // afterAll normally removes the dirs; this covers a run that dies first.
   const removeDirsOnExit = () => {
     for (const dir of pendingDirs) rmSync(dir, { recursive: true, force: true });
@@ -61,8 +65,7 @@ export function createConformanceRun(target: SidecarTarget = selectTarget()): Co
     profile: target.profile,
     names,
     startSidecar: async (options) => {
-      const dataDir = mkdtempSync(join(tmpdir(), "dapr-conformance-"));
-      pendingDirs.push(dataDir);
+      const dataDir = mkdtempSync(join(runDir, "sidecar-"));
       const app = createTestApp({
         subscriptions: options.subscriptions ?? [],
         pubsubName: target.profile.components.pubsub,
@@ -75,6 +78,7 @@ export function createConformanceRun(target: SidecarTarget = selectTarget()): Co
           dataDir,
           daprApiToken: options.daprApiToken,
           appApiToken: options.appApiToken,
+          env: { EMBEDDED_NAME_RESOLUTION_DIR: join(runDir, "names") },
         });
       } catch (error) {
         await app.stop();

@@ -4,9 +4,6 @@
  * variables documented in the runtime contract.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnChild, type ChildProcess } from "./child-process.ts";
 import { freePort } from "./free-port.ts";
@@ -36,17 +33,6 @@ const CONTRACT_ENV = [
   "EMBEDDED_NAME_RESOLUTION_DIR",
   "LOG_LEVEL",
 ];
-
-/** The sidecars of one test process find each other here (and nowhere else), like one mDNS domain. */
-let namesDir: string | undefined;
-function nameResolutionDir(): string {
-  if (!namesDir) {
-    const dir = mkdtempSync(join(tmpdir(), "dapr-conformance-names-"));
-    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-    namesDir = dir;
-  }
-  return namesDir;
-}
 
 export function createEmbeddedTarget(): SidecarTarget {
   // The runtime reads `conformance-secret` from the env var SECRET_CONFORMANCE_SECRET.
@@ -102,7 +88,6 @@ function sidecarEnv(options: SidecarStartOptions, port: number, secretValue: str
     EMBEDDED_RETRY_MAX_INTERVAL_MS: "200",
     EMBEDDED_RETRY_MAX: "3",
     LOG_LEVEL: "warn",
-    EMBEDDED_NAME_RESOLUTION_DIR: nameResolutionDir(),
     SECRET_CONFORMANCE_SECRET: secretValue,
   });
   if (options.daprApiToken) env.DAPR_API_TOKEN = options.daprApiToken;
