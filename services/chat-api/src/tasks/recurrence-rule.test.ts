@@ -7,7 +7,7 @@ describe("recurrence rules", () => {
     ["FREQ=MONTHLY;BYMONTHDAY=1", "FREQ=MONTHLY;BYMONTHDAY=1"],
     ["RRULE:FREQ=DAILY;INTERVAL=2", "FREQ=DAILY;INTERVAL=2"],
     ["freq=monthly;byday=-1fr", "FREQ=MONTHLY;BYDAY=-1FR"],
-    ["FREQ=DAILY;UNTIL=20301231", "FREQ=DAILY;UNTIL=20301231T000000Z"],
+    ["FREQ=DAILY;UNTIL=20301231", "FREQ=DAILY;UNTIL=20301231T235959Z"],
     ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29"],
     ["FREQ=HOURLY;BYHOUR=9,17", "FREQ=HOURLY;BYHOUR=9,17"],
   ])("%s is accepted and stored as %s", (rule, canonical) => {
@@ -35,5 +35,10 @@ describe("recurrence rules", () => {
     const result = parseRecurrence(rule);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.message).toContain(message);
+  });
+
+  test("a date-only UNTIL keeps its whole day", () => {
+    expect(parseRecurrence("FREQ=DAILY;UNTIL=20260310")).toEqual({ ok: true, rule: "FREQ=DAILY;UNTIL=20260310T235959Z" });
+    expect(parseRecurrence("FREQ=DAILY;UNTIL=20260310T090000Z")).toEqual({ ok: true, rule: "FREQ=DAILY;UNTIL=20260310T090000Z" });
   });
 });

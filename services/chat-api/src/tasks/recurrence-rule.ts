@@ -70,7 +70,10 @@ export function parseRecurrence(text: string): RecurrenceResult {
   if (!FREQUENCIES.has(freq)) return { ok: false, message: `FREQ=${freq} is not supported (HOURLY, DAILY, WEEKLY, MONTHLY or YEARLY)` };
   if (seen.has("COUNT") && seen.has("UNTIL")) return { ok: false, message: "COUNT and UNTIL must not both be given (RFC 5545)" };
   try {
-    const canonical = new RRule(RRule.parseString(body)).toString().replace(/^RRULE:/, "");
+    // rrule would store a date-only UNTIL as that day's midnight, dropping the day itself;
+    // a user who says "until June 10" means the whole day.
+    const wholeDays = body.replace(/(^|;)UNTIL=(\d{8})(?=;|$)/, "$1UNTIL=$2T235959Z");
+    const canonical = new RRule(RRule.parseString(wholeDays)).toString().replace(/^RRULE:/, "");
     return { ok: true, rule: canonical };
   } catch (error) {
     return { ok: false, message: `not a valid RRULE: ${(error as Error).message}` };
