@@ -1,7 +1,7 @@
 import { AppError, EVENT_TYPES, isPublishedEventType, requireUser, UUID_PATTERN, type TokenService } from "@todo/common";
 import type { Queryable } from "@todo/common/db";
 import { Elysia, t } from "elysia";
-import { rejectUnknownQuery } from "./query-params.ts";
+import { rejectUnknownQuery } from "@todo/common";
 import { findCursor, listAuditEntries } from "./store.ts";
 
 export const DEFAULT_LIMIT = 100;

@@ -1,7 +1,7 @@
 import type { Database } from "@todo/common/db";
 import { Elysia, t } from "elysia";
 import type { AdminCheck } from "./admin-token.ts";
-import { rejectUnknownQuery } from "./query-params.ts";
+import { rejectUnknownQuery } from "@todo/common";
 import { findAuditGaps } from "./store.ts";
 
 /** How long after its publish an event may still be on its way to the audit trail. */

@@ -14,3 +14,4 @@ export * from "./app-token.ts";
 export * from "./auth/tokens.ts";
 export * from "./auth/require-user.ts";
 export * from "./websocket-gateway.ts";
+export * from "./strict-input.ts";

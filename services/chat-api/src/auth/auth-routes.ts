@@ -1,7 +1,7 @@
 import { AppError } from "@todo/common";
 import { Elysia, t } from "elysia";
 import type { Database } from "@todo/common/db";
-import { rejectUnknownFields } from "../http/reject-unknown-fields.ts";
+import { rejectUnknownFields } from "@todo/common";
 import {
   canonicalTimeZone,
   isPrintableText,

@@ -1,7 +1,7 @@
 import { AppError, describeSchemaErrors } from "@todo/common";
 import type { TObject } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { rejectUnknownFields } from "../http/reject-unknown-fields.ts";
+import { rejectUnknownFields } from "@todo/common";
 
 /**
  * A route `transform` that checks a JSON body against its schema before

@@ -1,6 +1,6 @@
 import { blankTask } from "@todo/common/testing";
 import { describe, expect, test } from "bun:test";
-import { parseEvent, type Task, type TypedEvent } from "@todo/common";
+import { parseEvent, type TypedEvent } from "@todo/common";
 import { eventsForChange, reminderIdOf, type TaskChange } from "./task-events.ts";
 
 const now = new Date("2030-03-01T09:00:00Z");

@@ -1,8 +1,5 @@
-import { AppError } from "@todo/common";
-import type { TObject } from "@sinclair/typebox";
+import { rejectUnknownQuery, requireUser, type TokenService } from "@todo/common";
 import { Elysia, t } from "elysia";
-import { requireUser } from "@todo/common";
-import type { TokenService } from "@todo/common";
 import { takeWriteOrThrow, type WriteRateLimiter } from "../http/rate-limit.ts";
 import { checkBody } from "./body-check.ts";
 import { etagOf, expectedVersionOf } from "./if-match.ts";
@@ -120,17 +117,3 @@ export function taskRoutes(ctx: TaskRoutesContext) {
     );
 }
 
-/** The query-string counterpart of rejectUnknownFields: a misspelt filter must not silently list everything. */
-function rejectUnknownQuery(schema: TObject) {
-  const allowed = new Set(Object.keys(schema.properties));
-  return ({ query }: { query: Record<string, unknown> }) => {
-    const unknown = Object.keys(query).filter((key) => !allowed.has(key));
-    if (unknown.length === 0) return;
-    throw new AppError(
-      400,
-      "invalid_request",
-      `unknown query parameter${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`,
-      unknown.map((key) => ({ path: `/${key}`, message: `unknown query parameter '${key}'` })),
-    );
-  };
-}

@@ -1,0 +1,32 @@
+import { AppError } from "./http-errors.ts";
+
+/**
+ * Route `transform` hooks that answer 400 for input the schema does not
+ * declare. Elysia would drop it silently, so a typo (`timezone` for
+ * `timeZone`, `task=` for `taskId=`) would look like success while changing
+ * or filtering nothing.
+ */
+interface ObjectSchema {
+  properties: Record<string, unknown>;
+}
+
+export function rejectUnknownFields(schema: ObjectSchema) {
+  const allowed = new Set(Object.keys(schema.properties));
+  return ({ body }: { body: unknown }) => {
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return;
+    refuse(Object.keys(body).filter((key) => !allowed.has(key)), "field");
+  };
+}
+
+export function rejectUnknownQuery(schema: ObjectSchema) {
+  const allowed = new Set(Object.keys(schema.properties));
+  return ({ query }: { query: Record<string, unknown> }) => {
+    refuse(Object.keys(query).filter((key) => !allowed.has(key)), "query parameter");
+  };
+}
+
+function refuse(unknown: string[], what: string) {
+  if (unknown.length === 0) return;
+  const details = unknown.map((key) => ({ path: `/${key}`, message: `unknown ${what} '${key}'` }));
+  throw new AppError(400, "invalid_request", `unknown ${what}${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, details);
+}
