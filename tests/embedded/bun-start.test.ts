@@ -13,7 +13,8 @@ const running: { process: Bun.Subprocess; dataDir: string }[] = [];
 
 async function start(dataDir: string) {
   const child = Bun.spawn(["bun", main], {
-    env: { ...process.env, PORT: "0", DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info" },
+    // PGlite under the test's own DATA_DIR, never a DATABASE_URL the runner may have set.
+    env: { ...process.env, DATABASE_URL: undefined, PORT: "0", DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info" },
     stdout: "pipe",
     stderr: "pipe",
   });

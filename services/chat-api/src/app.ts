@@ -6,9 +6,13 @@ import { bodyLimit } from "./http/body-limit.ts";
 import { apiDocs } from "./http/openapi.ts";
 import { createWriteRateLimiter } from "./http/rate-limit.ts";
 import { internalRoutes } from "./internal/internal-routes.ts";
+import { mcpRoutes } from "./mcp/mcp-routes.ts";
 import { createOutboxRelay } from "./outbox/outbox-relay.ts";
 import { createTaskService } from "./tasks/task-service.ts";
 import { taskRoutes } from "./tasks/task-routes.ts";
+import { createTaskTools } from "./tools/task-tools.ts";
+import { chatRoutes } from "./assistant/chat-routes.ts";
+import { chooseAgent } from "./assistant/llm-agent.ts";
 
 export interface ChatApiDeps extends ServiceDeps {
   /** Migrated database (PGlite or PostgreSQL). */
@@ -19,6 +23,8 @@ export interface ChatApiDeps extends ServiceDeps {
   writesPerMinute?: number;
   /** Outbox relay tuning (tests make it quick). */
   outbox?: { pollIntervalMs?: number; initialBackoffMs?: number; maxBackoffMs?: number };
+  /** The chat assistant; with `llm` (LLM_BASE_URL) a hosted model chooses the tools, the deterministic engine otherwise. */
+  assistant?: { llm?: { baseUrl: string; model: string; apiKeySecret?: string; apiKey?: string; timeoutMs?: number } };
 }
 
 /**
@@ -39,12 +45,20 @@ export async function createApp(deps: ChatApiDeps) {
   deps.background?.add("outbox-relay", relay);
   const tasks = createTaskService({ db: deps.db, outbox: relay, now, logger: deps.logger });
   const rateLimiter = createWriteRateLimiter({ perMinute: deps.writesPerMinute ?? 120, now: () => now().getTime() });
+  const tools = createTaskTools(tasks);
+  const agent = await chooseAgent(
+    deps.assistant?.llm,
+    async (name) => (await deps.dapr.getSecret(deps.components.secretStore, name))[name],
+    deps.logger.child({ component: "assistant" }),
+  );
 
   return createServiceApp("chat-api", deps, [{ name: "database", check: () => deps.db.query("SELECT 1").then(() => true) }])
     .use(bodyLimit(64 * 1024))
     .use(apiDocs())
     .use(authRoutes({ db: deps.db, tokens, now }))
     .use(taskRoutes({ tasks, tokens, rateLimiter }))
+    .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))
+    .use(chatRoutes({ db: deps.db, tools, tasks, tokens, agent, rateLimiter, now, logger: deps.logger }))
     .use(internalRoutes({ tasks, appApiToken: deps.appApiToken }));
 }
 

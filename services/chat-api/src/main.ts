@@ -8,6 +8,10 @@ const config = loadConfig(
   Type.Object({
     DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
     DATA_DIR: Type.String({ minLength: 1, default: ".data" }),
+    // Optional hosted model for the chat assistant (OpenAI-compatible); its key is the Dapr secret `llm-api-key`.
+    LLM_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+    LLM_MODEL: Type.String({ minLength: 1, default: "gpt-4o-mini" }),
+    LLM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 20_000 }),
   }),
 );
 
@@ -17,5 +21,8 @@ await runService("chat-api", async (deps) => {
     deps.logger,
   );
   deps.background?.add("database", { start: () => {}, stop: () => db.close() });
-  return createApp({ ...deps, db });
+  const llm = config.LLM_BASE_URL
+    ? { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS }
+    : undefined;
+  return createApp({ ...deps, db, assistant: { llm } });
 });

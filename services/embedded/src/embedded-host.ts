@@ -28,6 +28,8 @@ export interface EmbeddedHostConfig {
   siteDir: string;
   /** Delivery tuning of the runtime (tests make retries quick). */
   delivery?: RuntimeOptions["delivery"];
+  /** A hosted model for the chat assistant; the deterministic engine otherwise. */
+  llm?: { baseUrl: string; model: string; timeoutMs?: number };
 }
 
 export interface EmbeddedHost {
@@ -66,6 +68,7 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
   let database: Promise<Database> | undefined;
   const host: HostContext = {
     dataDir: config.dataDir,
+    llm: config.llm,
     database: () =>
       (database ??= openMigratedDatabase(
         { databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "chat-api") },

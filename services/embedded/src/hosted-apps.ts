@@ -14,6 +14,8 @@ export interface HostContext {
   dataDir: string;
   /** The migrated system database, shared by the apps that own tables (opened on first use). */
   database(): Promise<Database>;
+  /** A hosted model for the chat assistant (LLM_BASE_URL); its key is the secret `llm-api-key`. */
+  llm?: { baseUrl: string; model: string; timeoutMs?: number };
 }
 
 export interface HostedApp {
@@ -34,5 +36,5 @@ export const hostedApps: HostedApp[] = [
 
 /** chat-api owns the task tables: PGlite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
 async function createChatApiWithDatabase(deps: ServiceDeps, host: HostContext) {
-  return createChatApi({ ...deps, db: await host.database() });
+  return createChatApi({ ...deps, db: await host.database(), assistant: host.llm ? { llm: host.llm } : undefined });
 }

@@ -15,6 +15,10 @@ const EmbeddedConfig = Type.Object({
   }),
   DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   SITE_DIR: Type.String({ default: join(import.meta.dir, "../../../site/dist") }),
+  // Optional hosted model for the chat assistant (OpenAI-compatible); its key is the secret `llm-api-key`.
+  LLM_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
+  LLM_MODEL: Type.String({ minLength: 1, default: "gpt-4o-mini" }),
+  LLM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 20_000 }),
 });
 
 const config = loadConfig(EmbeddedConfig);
@@ -29,6 +33,9 @@ try {
     logLevel: config.LOG_LEVEL,
     daprApiToken: config.DAPR_API_TOKEN,
     siteDir: config.SITE_DIR,
+    llm: config.LLM_BASE_URL
+      ? { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS }
+      : undefined,
   });
 } catch (error) {
   if (!(error instanceof PortInUseError)) throw error;

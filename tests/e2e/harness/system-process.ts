@@ -20,7 +20,8 @@ const OUTPUT_LIMIT = 256 * 1024;
  */
 export async function startSystemProcess(dataDir: string, running: Set<SystemProcess>): Promise<SystemProcess> {
   const child = Bun.spawn(["bun", MAIN], {
-    env: { ...process.env, PORT: "0", DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info" },
+    // PGlite under the test's own DATA_DIR, never a DATABASE_URL the runner may have set.
+    env: { ...process.env, DATABASE_URL: undefined, PORT: "0", DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info" },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",
