@@ -225,13 +225,28 @@ const ROWS: Row[] = [
   { say: "سب حذف کرو", reply: /تمام 7 کام[\s\S]*ہاں/ },
   { say: "مدد", reply: /میرے کام دکھاؤ/ },
   { say: "بلا بلا", reply: /سمجھ نہیں/ },
+  { say: "کل صبح 9 بجے گاڑی دھونا شامل کرو", calls: add({ title: "گاڑی دھونا", dueAt: TOMORROW_9AM }) },
+  // more everyday phrasings
+  { say: "add renew car insurance next Tuesday at 11am", calls: add({ title: "renew car insurance", dueAt: "2026-03-17T06:00:00.000Z" }) },
+  { say: "add buy a birthday gift for Sam on Saturday", calls: add({ title: "buy a birthday gift for Sam", dueAt: "2026-03-14T04:00:00.000Z" }) },
+  { say: "add call plumber tomorrow morning", calls: add({ title: "call plumber", dueAt: TOMORROW_9AM }) },
+  { say: "add pay credit card on the 15th of every month", calls: add({ title: "pay credit card", recurrence: "FREQ=MONTHLY;BYMONTHDAY=15", dueAt: "2026-03-15T04:00:00.000Z" }) },
+  { say: "what's overdue?", calls: list({ overdue: true }) },
+  { say: "show my high priority tasks", calls: list({ priority: "high" }) },
+  { say: "show tasks tagged home", calls: list({ tag: ["home"] }) },
+  { say: "I finished calling mom", calls: on("complete_task", "mom") },
+  { say: "call mom is done", calls: on("complete_task", "mom") },
+  { say: "delete the blog post task", calls: on("delete_task", "blog") },
+  { say: "move pay rent to next Friday", calls: on("update_task", "rent", { dueAt: "2026-03-20T04:00:00.000Z" }) },
+  { say: "remind me about call mom tomorrow at 9am", calls: on("set_reminder", "mom", { remindAt: TOMORROW_9AM }) },
 ];
 
 const context = (memory: ConversationMemory = {}): TurnContext => ({ now: NOW, timeZone: ZONE, tasks: TASKS, memory });
 
 describe("utterance table: one message -> the exact tool calls", () => {
-  test("has at least 150 rows", () => {
+  test("has at least 150 rows, and at least 150 that also run through POST /api/chat", () => {
     expect(ROWS.length + CONVERSATIONS.length).toBeGreaterThanOrEqual(150);
+    expect(ROWS.filter((row) => !row.memory).length).toBeGreaterThanOrEqual(150);
   });
   for (const row of ROWS) {
     const label = row.say.length > 60 ? `${row.say.slice(0, 40)}… (${row.say.length} chars)` : JSON.stringify(row.say);
