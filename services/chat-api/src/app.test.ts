@@ -25,6 +25,7 @@ const TASK_FIELDS = [
   "recurrence",
   "seriesId",
   "occurrence",
+  "timeZone",
   "version",
   "createdAt",
   "updatedAt",
@@ -77,6 +78,7 @@ describe.each(testDatabases())("task API on $name", ({ open }) => {
         recurrence: null,
         seriesId: null,
         occurrence: null,
+        timeZone: "UTC",
         version: 1,
         createdAt: h.clock.now().toISOString(),
         updatedAt: h.clock.now().toISOString(),
@@ -90,6 +92,21 @@ describe.each(testDatabases())("task API on $name", ({ open }) => {
       expect(read.status).toBe(200);
       expect(read.body).toEqual(task);
       expect(read.headers.get("etag")).toBe('"1"');
+    });
+
+    test("a task takes its owner's profile time zone, which its recurrence follows", async () => {
+      const { token } = await h.signupThroughApi();
+      const profile = await h.call("PATCH", "/api/me", { token, body: { timeZone: "America/New_York" } });
+      expect(profile.status).toBe(200);
+      const reply = await h.call("POST", "/api/tasks", {
+        token,
+        body: { title: "Bins out", dueAt: "2030-04-02T01:00:00Z", recurrence: "FREQ=WEEKLY;BYDAY=MO" },
+      });
+      expect(reply.status).toBe(201);
+      const task = reply.body as Task;
+      expect(task.timeZone).toBe("America/New_York");
+      expect(Value.Check(TaskSchema, task)).toBe(true);
+      expect((await h.call("GET", `/api/tasks/${task.id}`, { token })).body).toEqual(task);
     });
 
     test("ids are UUIDv7, so tasks created later have larger ids", async () => {
@@ -740,6 +757,17 @@ describe.each(testDatabases())("task API on $name", ({ open }) => {
       expect(first.body.task).toMatchObject({ userId, seriesId: task.id, occurrence: 1, dueAt, version: 1, status: "pending", tags: ["home"] });
       expect(types(events)).toEqual(["todo.task.created.v1"]);
       expect((await h.call("GET", `/api/tasks/${first.body.task.id}`, { token })).body).toEqual(first.body.task);
+    });
+
+    test("an occurrence keeps the series' time zone, even after its owner moved to another one", async () => {
+      const { userId, token } = await h.signup("series");
+      expect((await h.call("PATCH", "/api/me", { token, body: { timeZone: "Asia/Karachi" } })).status).toBe(200);
+      const series = await h.createTask(token, { title: "Prayer", dueAt: iso(now() + DAY), recurrence: "FREQ=DAILY" });
+      expect(series.timeZone).toBe("Asia/Karachi");
+      expect((await h.call("PATCH", "/api/me", { token, body: { timeZone: "Europe/Paris" } })).status).toBe(200);
+      const reply = await internal({ userId, occurrence: 1, title: "Prayer", dueAt: iso(now() + 2 * DAY), recurrence: "FREQ=DAILY" }, series.id);
+      expect(reply.status).toBe(201);
+      expect(reply.body.task.timeZone).toBe("Asia/Karachi");
     });
 
     test("concurrent requests for the same slot create exactly one task", async () => {

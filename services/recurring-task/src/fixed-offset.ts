@@ -1,11 +1,13 @@
 /**
  * Recurrence rules speak of wall-clock time ("every Monday at 09:00"), but a
- * task only carries instants with a UTC offset. We evaluate a rule on the
- * clock of the due date's own offset: a Date whose UTC fields read that wall
- * time ("floating" time, which is what the rrule package computes in).
+ * task only carries instants with a UTC offset. A task without a time zone
+ * has its rule evaluated on the clock of the due date's own offset: a Date
+ * whose UTC fields read that wall time ("floating" time, which is what the
+ * rrule package computes in).
  *
  * An offset is not a time zone: across a daylight-saving change the wall time
- * of later occurrences stays on the anchor's offset.
+ * of later occurrences stays on the anchor's offset. zone-clock.ts follows a
+ * task's IANA zone instead.
  */
 const OFFSET = /(?:Z|([+-])(\d{2}):(\d{2}))$/i;
 

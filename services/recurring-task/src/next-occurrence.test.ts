@@ -28,7 +28,7 @@ function nextOf(overrides: Partial<Task>): OccurrenceDraft {
 const instant = (text: string | null) => (text === null ? null : new Date(text).toISOString());
 
 describe("nextOccurrence: the next due date", () => {
-  const cases: { name: string; rule: string; dueAt: string; occurrence?: number; expected: string }[] = [
+  const cases: { name: string; rule: string; dueAt: string; occurrence?: number; timeZone?: string; expected: string }[] = [
     { name: "daily", rule: "FREQ=DAILY", dueAt: "2026-03-02T09:00:00Z", expected: "2026-03-03T09:00:00Z" },
     { name: "daily every 3 days", rule: "FREQ=DAILY;INTERVAL=3", dueAt: "2026-03-02T09:00:00Z", expected: "2026-03-05T09:00:00Z" },
     { name: "hourly every 8 hours", rule: "FREQ=HOURLY;INTERVAL=8", dueAt: "2026-03-02T20:00:00Z", expected: "2026-03-03T04:00:00Z" },
@@ -72,11 +72,53 @@ describe("nextOccurrence: the next due date", () => {
       dueAt: "2026-03-01T02:00:00+05:30",
       expected: "2026-04-01T02:00:00+05:30",
     },
+    {
+      name: "weekly Monday 21:00 in America/New_York, stored in UTC (Tuesday), across the start of DST",
+      rule: "FREQ=WEEKLY;BYDAY=MO",
+      dueAt: "2026-03-03T02:00:00Z",
+      timeZone: "America/New_York",
+      expected: "2026-03-10T01:00:00Z",
+    },
+    {
+      name: "weekly Monday 21:00 in America/New_York across the end of DST",
+      rule: "FREQ=WEEKLY;BYDAY=MO",
+      dueAt: "2026-10-27T01:00:00Z",
+      timeZone: "America/New_York",
+      expected: "2026-11-03T02:00:00Z",
+    },
+    {
+      name: "daily 00:30 in Asia/Karachi, stored in UTC (the previous day)",
+      rule: "FREQ=DAILY",
+      dueAt: "2026-03-01T19:30:00Z",
+      timeZone: "Asia/Karachi",
+      expected: "2026-03-02T19:30:00Z",
+    },
+    {
+      name: "monthly on the 1st at 00:30 in Asia/Karachi, stored in UTC (the last day of the month before)",
+      rule: "FREQ=MONTHLY;BYMONTHDAY=1",
+      dueAt: "2026-02-28T19:30:00Z",
+      timeZone: "Asia/Karachi",
+      expected: "2026-03-31T19:30:00Z",
+    },
+    {
+      name: "daily 02:30 in America/New_York, on the day that hour is skipped: read on the offset before the change",
+      rule: "FREQ=DAILY",
+      dueAt: "2026-03-07T07:30:00Z",
+      timeZone: "America/New_York",
+      expected: "2026-03-08T07:30:00Z",
+    },
+    {
+      name: "weekly Monday in UTC: the default zone behaves like the offset",
+      rule: "FREQ=WEEKLY;BYDAY=MO",
+      dueAt: "2026-03-02T09:00:00Z",
+      timeZone: "UTC",
+      expected: "2026-03-09T09:00:00Z",
+    },
   ];
 
-  for (const { name, rule, dueAt, occurrence = 0, expected } of cases) {
+  for (const { name, rule, dueAt, occurrence = 0, timeZone, expected } of cases) {
     test(`${name}: ${rule} from ${dueAt} -> ${expected}`, () => {
-      const next = nextOf({ recurrence: rule, dueAt, occurrence });
+      const next = nextOf(timeZone === undefined ? { recurrence: rule, dueAt, occurrence } : { recurrence: rule, dueAt, occurrence, timeZone });
       expect(instant(next.dueAt)).toBe(instant(expected));
       expect(next.occurrence).toBe(occurrence + 1);
     });
@@ -85,6 +127,31 @@ describe("nextOccurrence: the next due date", () => {
   test("the due date is written on the anchor's own offset", () => {
     expect(nextOf({ recurrence: "FREQ=DAILY", dueAt: "2026-03-02T09:00:00+01:00" }).dueAt).toBe("2026-03-03T09:00:00.000+01:00");
     expect(nextOf({ recurrence: "FREQ=DAILY", dueAt: "2026-03-02T09:00:00Z" }).dueAt).toBe("2026-03-03T09:00:00.000Z");
+  });
+
+  test("without a time zone the rule stays on the due date's offset: a UTC Tuesday 02:00 stays Tuesday 02:00 UTC", () => {
+    const next = nextOf({ recurrence: "FREQ=WEEKLY", dueAt: "2026-03-03T02:00:00Z" });
+    expect(next.dueAt).toBe("2026-03-10T02:00:00.000Z");
+  });
+
+  test("with a time zone the due date is still written on the anchor's own offset", () => {
+    const next = nextOf({ recurrence: "FREQ=WEEKLY;BYDAY=MO", dueAt: "2026-03-03T02:00:00Z", timeZone: "America/New_York" });
+    expect(next.dueAt).toBe("2026-03-10T01:00:00.000Z");
+  });
+
+  test("UNTIL in UTC is compared on the zone's clock", () => {
+    const rule = "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260310T010000Z";
+    expect(nextOf({ recurrence: rule, dueAt: "2026-03-03T02:00:00Z", timeZone: "America/New_York" }).dueAt).toBe("2026-03-10T01:00:00.000Z");
+    expect(
+      nextOccurrence(completedTask({ recurrence: "FREQ=WEEKLY;BYDAY=MO;UNTIL=20260310T005959Z", dueAt: "2026-03-03T02:00:00Z", timeZone: "America/New_York" })),
+    ).toMatchObject({ next: null, reason: "until-passed" });
+  });
+
+  test("a time zone the runtime does not know is reported as invalid", () => {
+    expect(nextOccurrence(completedTask({ recurrence: "FREQ=DAILY", timeZone: "Mars/Olympus_Mons" }))).toMatchObject({
+      next: null,
+      reason: "invalid-rule",
+    });
   });
 
   test("a completed weekly task recurs on the anchor weekday, not the completion day", () => {

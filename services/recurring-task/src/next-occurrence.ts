@@ -1,7 +1,8 @@
 import type { Task } from "@todo/common";
 import { RRule, type Options } from "rrule";
-import { formatWithOffset, fromWallClock, parseOffsetInstant, toWallClock } from "./fixed-offset.ts";
+import { formatWithOffset, parseOffsetInstant } from "./fixed-offset.ts";
 import { nextRuleDate } from "./next-rule-date.ts";
+import { ianaZone, offsetZone, type WallClockZone } from "./zone-clock.ts";
 
 /** What chat-api needs to create the next task of a series (its internal occurrences route). */
 export interface OccurrenceDraft {
@@ -37,8 +38,10 @@ export type NextOccurrence = { next: OccurrenceDraft } | { next: null; reason: S
  * COUNT means what it says, and completing an overdue task gives one
  * predictable task (itself overdue when the user is several periods behind).
  *
- * The rule is evaluated on the wall clock of the due date's UTC offset, so
- * BYDAY and BYMONTHDAY mean the user's day, not UTC's.
+ * The rule is evaluated on the wall clock of the task's time zone (DST-aware:
+ * 21:00 local stays 21:00 local), so BYDAY and BYMONTHDAY mean the user's
+ * day, not UTC's. A task without a time zone is evaluated on its due date's
+ * UTC offset.
  */
 export function nextOccurrence(task: Task): NextOccurrence {
   const { recurrence, seriesId, occurrence, dueAt } = task;
@@ -49,18 +52,20 @@ export function nextOccurrence(task: Task): NextOccurrence {
   if (!due) return seriesEnd("invalid-rule", `due date ${dueAt} has no readable offset`);
   const rule = parseRule(recurrence);
   if ("error" in rule) return seriesEnd("invalid-rule", rule.error);
+  const zone = task.timeZone === undefined ? offsetZone(due.offsetMinutes) : ianaZone(task.timeZone);
+  if (!zone) return seriesEnd("invalid-rule", `time zone ${task.timeZone} is not known`);
 
   const nextIndex = occurrence + 1;
   if (rule.count !== undefined && nextIndex >= rule.count) {
     return seriesEnd("count-reached", `COUNT=${rule.count} ends the series at occurrence ${rule.count - 1}`);
   }
-  const nextWall = nextRuleDate(rule.options, toWallClock(due.epochMs, due.offsetMinutes));
+  const nextWall = nextRuleDate(rule.options, zone.toWall(due.epochMs));
   if (nextWall === null) return seriesEnd("no-more-dates", "the rule yields no further date within a century");
-  if (rule.until !== undefined && nextWall.getTime() > rule.until.lastWallMs(due.offsetMinutes)) {
+  if (rule.until !== undefined && nextWall.getTime() > rule.until.lastWallMs(zone)) {
     return seriesEnd("until-passed", `the next date would be after UNTIL=${rule.until.text}`);
   }
 
-  const nextDueMs = fromWallClock(nextWall, due.offsetMinutes);
+  const nextDueMs = zone.fromWall(nextWall);
   return {
     next: {
       userId: task.userId,
@@ -93,7 +98,7 @@ interface ParsedRule {
   /** The rule without COUNT and UNTIL, which are applied against the series' own indices and clock. */
   options: Partial<Options>;
   count?: number;
-  until?: { text: string; lastWallMs: (offsetMinutes: number) => number };
+  until?: { text: string; lastWallMs: (zone: WallClockZone) => number };
 }
 
 function parseRule(text: string): ParsedRule | { error: string } {
@@ -117,11 +122,11 @@ function parseRule(text: string): ParsedRule | { error: string } {
 }
 
 /**
- * The last wall-clock instant UNTIL allows, on a given offset. RFC 5545: a
+ * The last wall-clock instant UNTIL allows, on the series' clock. RFC 5545: a
  * UTC value ("Z") is an instant; a local date-time is read on the series'
  * clock; a date alone includes that whole day.
  */
-function untilBound(text: string): ((offsetMinutes: number) => number) | undefined {
+function untilBound(text: string): ((zone: WallClockZone) => number) | undefined {
   const match = /^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$/i.exec(text);
   if (!match) return undefined;
   const [, year, month, day, hour, minute, second, utc] = match;
@@ -130,5 +135,5 @@ function untilBound(text: string): ((offsetMinutes: number) => number) | undefin
     return () => nextDayStart - 1;
   }
   const stamp = Date.UTC(Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second));
-  return utc ? (offsetMinutes) => stamp + offsetMinutes * 60_000 : () => stamp;
+  return utc ? (zone) => zone.toWall(stamp).getTime() : () => stamp;
 }

@@ -16,7 +16,16 @@ import {
   type NewTaskInput,
   type TaskInput,
 } from "./task-rules.ts";
-import { findOccurrence, findSeriesOwner, findTask, insertOccurrence, insertTask, listTasks, saveTask } from "./task-store.ts";
+import {
+  findOccurrence,
+  findSeriesOwner,
+  findTask,
+  findUserTimeZone,
+  insertOccurrence,
+  insertTask,
+  listTasks,
+  saveTask,
+} from "./task-store.ts";
 
 export interface TaskServiceDeps {
   db: Database;
@@ -95,6 +104,8 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     create(userId, input) {
       return commit(async (tx, at) => {
         const fields = normaliseNewTask(input, at);
+        // The owner's zone now: a recurrence follows the wall clock the user saw when creating it.
+        const timeZone = (await findUserTimeZone(tx, userId)) ?? "UTC";
         const stamp = at.toISOString();
         const task = withSeries({
           id: Bun.randomUUIDv7(),
@@ -103,6 +114,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
           status: "pending",
           seriesId: null,
           occurrence: null,
+          timeZone,
           version: 1,
           createdAt: stamp,
           updatedAt: stamp,
@@ -190,7 +202,8 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       }
       return commit<{ task: Task; created: boolean }>(async (tx, at) => {
         // A series belongs to the owner of its anchor; anyone else's series id is as unknown as a missing one.
-        if ((await findSeriesOwner(tx, seriesId)) !== userId) throw notFound("series");
+        const series = await findSeriesOwner(tx, seriesId);
+        if (series?.userId !== userId) throw notFound("series");
         const existing = await findOccurrence(tx, seriesId, occurrence);
         if (existing) return { result: { task: existing, created: false } };
         // The recurring service computes the next dates from the series, so a reminder already behind us is kept, not refused.
@@ -203,6 +216,8 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
           status: "pending",
           seriesId,
           occurrence,
+          // Every occurrence recurs on the anchor's clock, whatever the owner's zone is today.
+          timeZone: series.timeZone,
           version: 1,
           createdAt: stamp,
           updatedAt: stamp,

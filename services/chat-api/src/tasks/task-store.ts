@@ -11,7 +11,7 @@ import type { ListFilter, SortField } from "./task-query.ts";
  * arrays) so both database adapters bind them the same way.
  */
 const COLUMNS = `id, user_id, title, description, status, priority, tags, due_at, remind_at, recurrence,
-  series_id, occurrence, version, created_at, updated_at, completed_at, deleted_at`;
+  series_id, occurrence, time_zone, version, created_at, updated_at, completed_at, deleted_at`;
 
 // Lists travel as JSON text (the adapters would bind a JS array differently) and become text[] in order.
 const textArray = (param: string) => `ARRAY(SELECT jsonb_array_elements_text(${param}::text::jsonb))`;
@@ -29,6 +29,7 @@ interface TaskRow {
   recurrence: string | null;
   series_id: string | null;
   occurrence: number | null;
+  time_zone: string;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -64,10 +65,23 @@ export async function findOccurrence(db: Queryable, seriesId: string, occurrence
   return rows[0] && taskOf(rows[0]);
 }
 
-/** Who owns the series: the owner of its anchor task (the one whose id is the series id), even once deleted. */
-export async function findSeriesOwner(db: Queryable, seriesId: string): Promise<string | undefined> {
-  const rows = await db.query<{ user_id: string }>("SELECT user_id FROM tasks WHERE id = $1::uuid AND series_id = $1::uuid", [seriesId]);
-  return rows[0]?.user_id;
+/**
+ * Who owns the series and the time zone it recurs in: those of its anchor task
+ * (the one whose id is the series id), even once deleted.
+ */
+export async function findSeriesOwner(db: Queryable, seriesId: string): Promise<{ userId: string; timeZone: string } | undefined> {
+  const rows = await db.query<{ user_id: string; time_zone: string }>(
+    "SELECT user_id, time_zone FROM tasks WHERE id = $1::uuid AND series_id = $1::uuid",
+    [seriesId],
+  );
+  const row = rows[0];
+  return row && { userId: row.user_id, timeZone: row.time_zone };
+}
+
+/** The owner's profile time zone, which a new task takes. */
+export async function findUserTimeZone(db: Queryable, userId: string): Promise<string | undefined> {
+  const rows = await db.query<{ time_zone: string }>("SELECT time_zone FROM users WHERE id = $1::uuid", [userId]);
+  return rows[0]?.time_zone;
 }
 
 /** Writes the new state of a task if nobody changed it since `expectedVersion`; false otherwise. */
@@ -175,10 +189,11 @@ const insertPlaceholders = [
   "$11::uuid",
   "$12",
   "$13",
-  "$14::timestamptz",
+  "$14",
   "$15::timestamptz",
   "$16::timestamptz",
   "$17::timestamptz",
+  "$18::timestamptz",
 ].join(", ");
 
 function rowParams(task: Task): unknown[] {
@@ -195,6 +210,7 @@ function rowParams(task: Task): unknown[] {
     task.recurrence,
     task.seriesId,
     task.occurrence,
+    task.timeZone ?? "UTC",
     task.version,
     task.createdAt,
     task.updatedAt,
@@ -217,6 +233,7 @@ function taskOf(row: TaskRow): Task {
     recurrence: row.recurrence,
     seriesId: row.series_id,
     occurrence: row.occurrence,
+    timeZone: row.time_zone,
     version: row.version,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),

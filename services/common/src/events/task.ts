@@ -32,6 +32,8 @@ export const Task = Type.Object(
     recurrence: Nullable(Type.String({ minLength: 1, maxLength: 1000, pattern: "FREQ=" })),
     seriesId: Nullable(Type.String({ minLength: 1 })),
     occurrence: Nullable(Type.Integer({ minimum: 0 })),
+    /** IANA time zone whose wall clock the recurrence follows (the owner's zone at creation); absent means the due date's offset. */
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     version: TaskVersion,
     createdAt: DateTime,
     updatedAt: DateTime,
