@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient } from "./harness/api-client.ts";
-import { aboutTask, closeAll, openTab, type BrowserTab, type Frame } from "./harness/browser-tab.ts";
+import { aboutTask, closeAll, handshakeStatus, openTab, type BrowserTab, type Frame } from "../../services/embedded/src/testing/browser-tab.ts";
 import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
 
 /**
@@ -61,15 +61,7 @@ describe("live sync over WebSockets", () => {
 
   test("a handshake without a valid token is refused with 401 and no upgrade", async () => {
     const handshake = (query: string, protocol?: string) =>
-      fetch(`${system.url}/ws${query}`, {
-        headers: {
-          connection: "Upgrade",
-          upgrade: "websocket",
-          "sec-websocket-version": "13",
-          "sec-websocket-key": btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))),
-          ...(protocol ? { "sec-websocket-protocol": protocol } : {}),
-        },
-      });
+      handshakeStatus(system.url, query, protocol ? { "sec-websocket-protocol": protocol } : {});
     expect((await handshake("")).status).toBe(401);
     expect((await handshake("?token=not-a-jwt")).status).toBe(401);
     expect((await handshake("", "todo.v1, bearer.not-a-jwt")).status).toBe(401);

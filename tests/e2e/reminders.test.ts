@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type TestUser } from "./harness/api-client.ts";
-import { closeAll, openTab, type BrowserTab } from "./harness/browser-tab.ts";
+import { closeAll, openTab, type BrowserTab } from "../../services/embedded/src/testing/browser-tab.ts";
 import { caughtUp } from "./harness/delivery-progress.ts";
 import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
 

@@ -1,20 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { buildEvent, TASK_EVENTS_TOPIC, TASK_UPDATED } from "@todo/common";
 import { blankTask } from "@todo/common/testing";
-import { closeTabs, openTab, type Tab } from "./test-tab.ts";
+import { closeAll, openTab, type BrowserTab } from "../../embedded/src/testing/browser-tab.ts";
 import { startWebsocketOnly, type WebsocketOnly } from "./test-hosts.ts";
 
 const HOUR = 60 * 60 * 1000;
 let clock = Date.now();
 let host: WebsocketOnly;
-const tabs = new Set<Tab>();
+const tabs = new Set<BrowserTab>();
 beforeAll(async () => {
   host = await startWebsocketOnly({
     tuning: { journal: { maxEvents: 5, maxAgeMs: HOUR, maxBytes: 1024 * 1024 } },
     now: () => new Date(clock),
   });
 });
-afterEach(() => closeTabs(tabs));
+afterEach(() => closeAll(tabs));
 afterAll(() => host?.stop());
 
 async function newUser() {

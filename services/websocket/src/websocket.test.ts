@@ -9,21 +9,21 @@ import {
 } from "@todo/common";
 import { expectUnchanged, waitFor } from "@todo/common/testing";
 import { pendingKey } from "./pending-reminders.ts";
-import { closeTabs, handshakeStatus, openTab, type Frame, type Tab, type TabOptions } from "./test-tab.ts";
+import { closeAll, handshakeStatus, openTab, type Frame, type BrowserTab, type TabAuth } from "../../embedded/src/testing/browser-tab.ts";
 import { startFullSystem, type FullSystem, type TestUser } from "./test-hosts.ts";
 
 let system: FullSystem;
-const tabs = new Set<Tab>();
+const tabs = new Set<BrowserTab>();
 // Starting the whole system (PGlite migrations included) takes seconds.
 beforeAll(async () => {
   system = await startFullSystem();
 }, 30_000);
-afterEach(() => closeTabs(tabs));
+afterEach(() => closeAll(tabs));
 afterAll(() => system?.stop());
 
-const open = (options: TabOptions) => openTab(system.url, options, tabs);
+const open = (options: TabAuth) => openTab(system.url, options, tabs);
 const about = (frames: Frame[], taskId: string) => frames.filter((frame) => frame.subject === taskId);
-const typesAbout = (tab: Tab, taskId: string) => about(tab.frames, taskId).map((frame) => frame.type);
+const typesAbout = (tab: BrowserTab, taskId: string) => about(tab.frames, taskId).map((frame) => frame.type);
 const updatesOf = (frames: Frame[], taskId: string) => about(frames, taskId).filter((frame) => frame.type === "todo.task.updated.v1");
 
 /** What notification publishes when a reminder fires. */
@@ -54,7 +54,7 @@ describe("live sync over /ws", () => {
       open({ token: alice.token, via: "protocol" }),
       open({ token: bob.token }),
     ]);
-    expect(second.protocol).toBe("todo.v1");
+    expect(second.protocol()).toBe("todo.v1");
 
     const task = await system.createTask(alice, { title: "Water the plants" });
     await system.updateTask(alice, task.id, { title: "Water the plants twice" });
@@ -82,7 +82,7 @@ describe("live sync over /ws", () => {
     expect((await handshakeStatus(system.url, `?token=${tampered}`)).status).toBe(401);
     expect((await handshakeStatus(system.url, "", { "sec-websocket-protocol": `todo.v1, bearer.${tampered}` })).status).toBe(401);
     expect((await handshakeStatus(system.url, "?token=not-a-jwt")).status).toBe(401);
-    await expect(open({ token: tampered })).rejects.toThrow(/handshake failed/);
+    await expect(open({ token: tampered })).rejects.toThrow(/handshake to \/ws failed/);
   });
 
   test("a tab that reconnects during a burst of 100 changes gets every change once, in order", async () => {

@@ -7,7 +7,13 @@ export interface Frame {
   source: string;
   subject?: string;
   time?: string;
-  data: Record<string, unknown> & { userId?: string; taskId?: string; task?: { id: string; title: string; version: number } };
+  data: Record<string, unknown> & {
+    userId?: string;
+    taskId?: string;
+    reminderId?: string;
+    reason?: string;
+    task?: { id: string; title: string; version: number };
+  };
   /** When this client received it (Date.now()), for latency measurements. */
   receivedAt: number;
 }
@@ -90,3 +96,16 @@ export async function closeAll(openTabs: Set<BrowserTab>): Promise<void> {
 /** Frames about one task, in arrival order. */
 export const aboutTask = (frames: Frame[], taskId: string) =>
   frames.filter((frame) => frame.subject === taskId || frame.data.task?.id === taskId || frame.data.taskId === taskId);
+
+/** A raw WebSocket handshake to /ws, to read how the server answers one it refuses (no upgrade happens). */
+export async function handshakeStatus(baseUrl: string, query: string, headers: Record<string, string> = {}): Promise<Response> {
+  return await fetch(`${baseUrl}/ws${query}`, {
+    headers: {
+      upgrade: "websocket",
+      connection: "Upgrade",
+      "sec-websocket-key": btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16)))),
+      "sec-websocket-version": "13",
+      ...headers,
+    },
+  });
+}
