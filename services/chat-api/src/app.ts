@@ -13,6 +13,7 @@ import { taskRoutes } from "./tasks/task-routes.ts";
 import { createTaskTools } from "./tools/task-tools.ts";
 import { chatRoutes } from "./assistant/chat-routes.ts";
 import { chooseAgent } from "./assistant/llm-agent.ts";
+import { quickAddRoutes } from "./assistant/quick-add-routes.ts";
 
 export interface ChatApiDeps extends ServiceDeps {
   /** Migrated database (PGlite or PostgreSQL). */
@@ -56,6 +57,7 @@ export async function createApp(deps: ChatApiDeps) {
     .use(bodyLimit(64 * 1024))
     .use(apiDocs())
     .use(authRoutes({ db: deps.db, tokens, now }))
+    .use(quickAddRoutes({ db: deps.db, tokens, now }))
     .use(taskRoutes({ tasks, tokens, rateLimiter }))
     .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))
     .use(chatRoutes({ db: deps.db, tools, tasks, tokens, agent, rateLimiter, now, logger: deps.logger }))

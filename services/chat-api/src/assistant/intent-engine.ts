@@ -208,8 +208,19 @@ export function planTurn(message: string, context: TurnContext): TurnPlan {
   return answer(REPLIES.notUnderstood[language]);
 }
 
+/**
+ * The task one quick-add line describes ("Pay rent tomorrow 9am #home !high"):
+ * the same slots the chat fills for "add ...", so the board's quick add and
+ * the assistant understand a line the same way.
+ */
+export function parseTaskLine(text: string, clock: SlotClock): { title: string; input: Record<string, unknown> } {
+  return extractSlots(text.replace(/\s+/g, " ").trim(), clock);
+}
+
+type SlotClock = Pick<TurnContext, "now" | "timeZone">;
+
 /** Title, due date, recurrence, priority and tags of a new task. */
-function extractSlots(text: string, context: TurnContext): { title: string; input: Record<string, unknown> } {
+function extractSlots(text: string, context: SlotClock): { title: string; input: Record<string, unknown> } {
   const cuts: string[] = [];
   const input: Record<string, unknown> = {};
   let rest = text;

@@ -66,6 +66,8 @@ const ROWS: Row[] = [
   { say: "add fix the sink high priority", calls: add({ title: "fix the sink", priority: "high" }) },
   { say: "add sort photos low priority", calls: add({ title: "sort photos", priority: "low" }) },
   { say: "add sort photos !low", calls: add({ title: "sort photos", priority: "low" }) },
+  { say: "add pay rent tomorrow 9am #home !high", calls: add({ title: "pay rent", dueAt: TOMORROW_9AM, tags: ["home"], priority: "high" }) },
+  { say: "add call the bank !urgent #finance", calls: add({ title: "call the bank", priority: "high", tags: ["finance"] }) },
   { say: "add plan trip with medium priority", calls: add({ title: "plan trip", priority: "medium" }) },
   { say: "add prepare demo #work", calls: add({ title: "prepare demo", tags: ["work"] }) },
   { say: "add prepare demo #work #urgent-ish", calls: add({ title: "prepare demo", tags: ["work", "urgent-ish"] }) },
