@@ -12,6 +12,7 @@ const config = loadConfig(
     LLM_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
     LLM_MODEL: Type.String({ minLength: 1, default: "gpt-4o-mini" }),
     LLM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 20_000 }),
+    WRITES_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
   }),
 );
 
@@ -24,5 +25,5 @@ await runService("chat-api", async (deps) => {
   const llm = config.LLM_BASE_URL
     ? { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS }
     : undefined;
-  return createApp({ ...deps, db, assistant: { llm } });
+  return createApp({ ...deps, db, assistant: { llm }, writesPerMinute: config.WRITES_PER_MINUTE });
 });

@@ -30,6 +30,8 @@ export interface EmbeddedHostConfig {
   delivery?: RuntimeOptions["delivery"];
   /** A hosted model for the chat assistant; the deterministic engine otherwise. */
   llm?: { baseUrl: string; model: string; timeoutMs?: number };
+  /** chat-api's per-user write limit (default 120 a minute). */
+  writesPerMinute?: number;
 }
 
 export interface EmbeddedHost {
@@ -69,6 +71,7 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
   const host: HostContext = {
     dataDir: config.dataDir,
     llm: config.llm,
+    writesPerMinute: config.writesPerMinute,
     database: () =>
       (database ??= openMigratedDatabase(
         { databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "chat-api") },

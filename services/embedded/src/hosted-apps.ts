@@ -16,6 +16,8 @@ export interface HostContext {
   database(): Promise<Database>;
   /** A hosted model for the chat assistant (LLM_BASE_URL); its key is the secret `llm-api-key`. */
   llm?: { baseUrl: string; model: string; timeoutMs?: number };
+  /** chat-api's per-user write limit (WRITES_PER_MINUTE). */
+  writesPerMinute?: number;
 }
 
 export interface HostedApp {
@@ -36,5 +38,10 @@ export const hostedApps: HostedApp[] = [
 
 /** chat-api owns the task tables: PGlite under DATA_DIR, or PostgreSQL when DATABASE_URL is set. */
 async function createChatApiWithDatabase(deps: ServiceDeps, host: HostContext) {
-  return createChatApi({ ...deps, db: await host.database(), assistant: host.llm ? { llm: host.llm } : undefined });
+  return createChatApi({
+    ...deps,
+    db: await host.database(),
+    assistant: host.llm ? { llm: host.llm } : undefined,
+    writesPerMinute: host.writesPerMinute,
+  });
 }

@@ -19,6 +19,8 @@ const EmbeddedConfig = Type.Object({
   LLM_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
   LLM_MODEL: Type.String({ minLength: 1, default: "gpt-4o-mini" }),
   LLM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 20_000 }),
+  // Task writes per user per minute before chat-api answers 429 (benchmarks raise it).
+  WRITES_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
 });
 
 const config = loadConfig(EmbeddedConfig);
@@ -33,6 +35,7 @@ try {
     logLevel: config.LOG_LEVEL,
     daprApiToken: config.DAPR_API_TOKEN,
     siteDir: config.SITE_DIR,
+    writesPerMinute: config.WRITES_PER_MINUTE,
     llm: config.LLM_BASE_URL
       ? { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS }
       : undefined,
