@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLogger } from "@todo/common";
 import type { Database } from "./database.ts";
-import { migrate, MigrationError } from "./migrate.ts";
+import { migrate, MigrationError, readMigrations } from "./migrate.ts";
+import { shippedMigrations as builtIn } from "./migrations/index.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
 import { createScratchPostgres, testDatabases, testDatabaseUrl } from "./test-databases.ts";
 
@@ -23,6 +24,13 @@ async function tableNames(db: Database): Promise<string[]> {
   );
   return rows.map((row) => row.name);
 }
+
+test("the migrations built into the program are exactly the .sql files of the migrations directory", async () => {
+  const onDisk = await readMigrations(shippedMigrations);
+  expect(builtIn.map(({ fileName, sql }) => ({ name: fileName.replace(/\.sql$/, ""), sql }))).toEqual(
+    onDisk.map(({ name, sql }) => ({ name, sql })),
+  );
+});
 
 describe.each(testDatabases())("migrate on $name", ({ openEmpty }) => {
   let db: Database;

@@ -4,10 +4,11 @@ import { join } from "node:path";
 import type { Logger } from "@todo/common";
 import { advisoryLocks } from "./advisory-locks.ts";
 import type { Database, Queryable } from "./database.ts";
+import { shippedMigrations } from "./migrations/index.ts";
 
 export interface MigrateOptions {
   logger?: Logger;
-  /** Where the numbered .sql files are (default: ./migrations next to this module; tests use a copy). */
+  /** Where the numbered .sql files are (default: the ones in ./migrations, built in; tests use a copy). */
   directory?: string;
 }
 
@@ -24,7 +25,6 @@ export class MigrationError extends Error {
   override name = "MigrationError";
 }
 
-const defaultDirectory = join(import.meta.dir, "migrations");
 const fileNamePattern = /^(\d{4})_[a-z0-9_]+\.sql$/;
 
 /**
@@ -34,7 +34,7 @@ const fileNamePattern = /^(\d{4})_[a-z0-9_]+\.sql$/;
  * that was already applied has been edited since.
  */
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<{ applied: string[] }> {
-  const files = await readMigrations(options.directory ?? defaultDirectory);
+  const files = options.directory ? await readMigrations(options.directory) : parseMigrations(shippedMigrations);
   const applied = await db.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock($1, $2)", [...advisoryLocks.migrations]);
     await tx.query(
@@ -62,9 +62,17 @@ export async function migrate(db: Database, options: MigrateOptions = {}): Promi
 }
 
 export async function readMigrations(directory: string): Promise<MigrationFile[]> {
-  const names = (await readdir(directory)).filter((name) => name.endsWith(".sql")).sort();
+  const names = (await readdir(directory)).filter((name) => name.endsWith(".sql"));
+  const sources = await Promise.all(names.map(async (fileName) => ({ fileName, sql: await readFile(join(directory, fileName), "utf8") })));
+  return parseMigrations(sources);
+}
+
+/** Checks names and numbering, in file-name order. */
+export function parseMigrations(sources: { fileName: string; sql: string }[]): MigrationFile[] {
   const files: MigrationFile[] = [];
-  for (const fileName of names) {
+  const byName = new Map(sources.map((source) => [source.fileName, source.sql]));
+  for (const fileName of [...byName.keys()].sort()) {
+    const sql = byName.get(fileName)!;
     const match = fileNamePattern.exec(fileName);
     if (!match) throw new MigrationError(`migration file ${fileName} is not named NNNN_lower_snake_case.sql`);
     const number = Number(match[1]);
@@ -72,7 +80,6 @@ export async function readMigrations(directory: string): Promise<MigrationFile[]
     if (previous?.number === number) {
       throw new MigrationError(`migrations ${previous.name}.sql and ${fileName} share the number ${match[1]}`);
     }
-    const sql = await readFile(join(directory, fileName), "utf8");
     files.push({ name: fileName.slice(0, -".sql".length), number, sql, checksum: checksumOf(sql) });
   }
   return files;

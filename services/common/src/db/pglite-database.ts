@@ -2,6 +2,7 @@ import { PGlite, types, type Transaction } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Database, Queryable } from "./database.ts";
+import { pgliteAssets } from "./pglite-assets.ts";
 import { createTransactionScope } from "./transaction-scope.ts";
 
 export interface PgliteOptions {
@@ -26,6 +27,7 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<P
   // PGlite creates only the last folder of the path.
   if (options.dataDir) mkdirSync(dirname(options.dataDir), { recursive: true });
   const pglite = await PGlite.create({
+    ...(await pgliteAssets()),
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
     // PGlite returns bigint as BigInt; the postgres package returns string.

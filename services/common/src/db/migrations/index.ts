@@ -1,0 +1,16 @@
+import init from "./0001_init.sql" with { type: "text" };
+import audit from "./0002_audit.sql" with { type: "text" };
+import conversations from "./0003_conversations.sql" with { type: "text" };
+import taskTimeZone from "./0004_task_time_zone.sql" with { type: "text" };
+
+/**
+ * The migrations this build ships, imported as text so they travel inside a
+ * `bun build --compile` binary (which has no migrations directory to read).
+ * migrate.test.ts fails when a .sql file here is not listed, or differs.
+ */
+export const shippedMigrations: { fileName: string; sql: string }[] = [
+  { fileName: "0001_init.sql", sql: init },
+  { fileName: "0002_audit.sql", sql: audit },
+  { fileName: "0003_conversations.sql", sql: conversations },
+  { fileName: "0004_task_time_zone.sql", sql: taskTimeZone },
+];
