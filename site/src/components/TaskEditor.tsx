@@ -1,0 +1,115 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import type { Priority, Task, TaskFields } from "../lib/api.ts";
+import { parseTags } from "../lib/board-query.ts";
+import { updateTask } from "../lib/board-store.ts";
+import { fromLocalInput, toLocalInput } from "../lib/dates.ts";
+import { DEFAULT_FORM, fromRRule, toRRule, type RecurrenceForm } from "../lib/recurrence.ts";
+import RecurrenceEditor from "./RecurrenceEditor.tsx";
+
+interface Props {
+  task: Task;
+  onClose(): void;
+}
+
+/** Inline edit of one task: every field, pickers for due and reminder, and the recurrence editor. Escape cancels. */
+export default function TaskEditor({ task, onClose }: Props) {
+  const readable = task.recurrence ? fromRRule(task.recurrence) : undefined;
+  const repeats = useSignal(task.recurrence !== null);
+  const recurrence = useSignal<RecurrenceForm>(readable ?? DEFAULT_FORM);
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const titleInput = useRef<HTMLInputElement>(null);
+  useEffect(() => titleInput.current?.focus(), []);
+  const id = (name: string) => `edit-${task.id}-${name}`;
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const fields: TaskFields = {
+      title: String(form.get("title")),
+      description: String(form.get("description")),
+      priority: String(form.get("priority")) as Priority,
+      tags: parseTags(String(form.get("tags"))),
+      dueAt: fromLocalInput(String(form.get("dueAt"))),
+      remindAt: fromLocalInput(String(form.get("remindAt"))),
+      // A rule the editor cannot show stays as it was unless the user turns repeating off.
+      recurrence: !repeats.value ? null : readable || !task.recurrence ? toRRule(recurrence.value) : task.recurrence,
+    };
+    // Unchanged reminders are left out: an old reminder in the past would be refused.
+    if (fields.remindAt === task.remindAt || toLocalInput(task.remindAt) === String(form.get("remindAt"))) delete fields.remindAt;
+    if (toLocalInput(task.dueAt) === String(form.get("dueAt"))) delete fields.dueAt;
+    busy.value = true;
+    try {
+      await updateTask(task.id, fields);
+      onClose();
+    } catch (failure) {
+      error.value = (failure as Error).message;
+    } finally {
+      busy.value = false;
+    }
+  };
+
+  return (
+    <form class="editor" onSubmit={save} onKeyDown={(e) => e.key === "Escape" && onClose()} aria-label={`Edit ${task.title}`}>
+      <p class="field">
+        <label for={id("title")}>Title</label>
+        <input id={id("title")} name="title" required maxLength={200} defaultValue={task.title} ref={titleInput} />
+      </p>
+      <p class="field">
+        <label for={id("description")}>Description</label>
+        <textarea id={id("description")} name="description" rows={2} maxLength={4000} defaultValue={task.description} />
+      </p>
+      <div class="row">
+        <p class="field">
+          <label for={id("priority")}>Priority</label>
+          <select id={id("priority")} name="priority" defaultValue={task.priority}>
+            <option value="none">None</option>
+            <option value="low">Low</option>
+            <option value="medium">Medium</option>
+            <option value="high">High</option>
+          </select>
+        </p>
+        <p class="field">
+          <label for={id("tags")}>Tags</label>
+          <input id={id("tags")} name="tags" defaultValue={task.tags.join(" ")} placeholder="home work" />
+        </p>
+      </div>
+      <div class="row">
+        <p class="field">
+          <label for={id("due")}>Due</label>
+          <input id={id("due")} name="dueAt" type="datetime-local" defaultValue={toLocalInput(task.dueAt)} />
+        </p>
+        <p class="field">
+          <label for={id("remind")}>Reminder</label>
+          <input id={id("remind")} name="remindAt" type="datetime-local" defaultValue={toLocalInput(task.remindAt)} />
+        </p>
+      </div>
+      <p class="field">
+        <label class="chip-check">
+          <input type="checkbox" checked={repeats.value} onChange={(e) => (repeats.value = e.currentTarget.checked)} />
+          Repeats (needs a due date)
+        </label>
+      </p>
+      {repeats.value &&
+        (readable || !task.recurrence ? (
+          <RecurrenceEditor idPrefix={id("rrule")} value={recurrence.value} onChange={(next) => (recurrence.value = next)} />
+        ) : (
+          <p class="hint">This task repeats by a rule the editor cannot show ({task.recurrence}); it is kept.</p>
+        ))}
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+      <p class="actions">
+        <button type="submit" class="primary" disabled={busy.value}>
+          Save
+        </button>
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,23 @@
+import { signal } from "@preact/signals";
+
+export interface Toast {
+  id: number;
+  text: string;
+  kind: "info" | "reminder" | "error";
+  action?: { label: string; run: () => void };
+}
+
+export const toasts = signal<Toast[]>([]);
+let nextId = 1;
+
+/** Shows a message in the toast region (an aria-live area) for a while. */
+export function showToast(toast: { text: string; kind?: Toast["kind"]; action?: Toast["action"]; timeoutMs?: number }): number {
+  const id = nextId++;
+  toasts.value = [...toasts.value, { id, text: toast.text, kind: toast.kind ?? "info", action: toast.action }];
+  setTimeout(() => dismissToast(id), toast.timeoutMs ?? 6000);
+  return id;
+}
+
+export function dismissToast(id: number): void {
+  toasts.value = toasts.value.filter((toast) => toast.id !== id);
+}
