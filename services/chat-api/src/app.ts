@@ -7,6 +7,7 @@ import { apiDocs } from "./http/openapi.ts";
 import { createWriteRateLimiter } from "./http/rate-limit.ts";
 import { internalRoutes } from "./internal/internal-routes.ts";
 import { mcpRoutes } from "./mcp/mcp-routes.ts";
+import { registerOutboxBacklogGauge } from "./outbox/outbox-metrics.ts";
 import { createOutboxRelay } from "./outbox/outbox-relay.ts";
 import { createTaskService } from "./tasks/task-service.ts";
 import { taskRoutes } from "./tasks/task-routes.ts";
@@ -44,6 +45,7 @@ export async function createApp(deps: ChatApiDeps) {
     ...deps.outbox,
   });
   deps.background?.add("outbox-relay", relay);
+  registerOutboxBacklogGauge(deps.registry, deps.db);
   const tasks = createTaskService({ db: deps.db, outbox: relay, now, logger: deps.logger });
   const rateLimiter = createWriteRateLimiter({ perMinute: deps.writesPerMinute ?? 120, now: () => now().getTime() });
   const tools = createTaskTools(tasks);

@@ -1,7 +1,9 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Database } from "@todo/common/db";
 import { testDatabases } from "@todo/common/db/testing";
-import { appendToOutbox, readPendingOutbox } from "./outbox-store.ts";
+import { Registry } from "prom-client";
+import { registerOutboxBacklogGauge } from "./outbox-metrics.ts";
+import { appendToOutbox, markPublished, readPendingOutbox } from "./outbox-store.ts";
 import { reminderEvent, taskEvent, taskId } from "./outbox-test-fixture.ts";
 
 describe.each(testDatabases())("the outbox store on $name", ({ open }) => {
@@ -45,5 +47,16 @@ describe.each(testDatabases())("the outbox store on $name", ({ open }) => {
     await db.transaction((tx) => appendToOutbox(tx, [event]));
     await expect(db.transaction((tx) => appendToOutbox(tx, [event]))).rejects.toThrow();
     expect(await readPendingOutbox(db, 10)).toHaveLength(1);
+  });
+
+  test("/metrics reports the unpublished backlog as outbox_pending_events", async () => {
+    const registry = new Registry();
+    registerOutboxBacklogGauge(registry, db);
+    registerOutboxBacklogGauge(registry, db); // a second app on the shared registry reuses it
+    await db.transaction((tx) => appendToOutbox(tx, [taskEvent(taskId(1), 1), taskEvent(taskId(2), 1)]));
+    expect(await registry.metrics()).toContain("outbox_pending_events 2");
+    const [first] = await readPendingOutbox(db, 1);
+    await markPublished(db, first!.seq);
+    expect(await registry.metrics()).toContain("outbox_pending_events 1");
   });
 });

@@ -55,3 +55,9 @@ export async function hasPendingOutbox(db: Queryable): Promise<boolean> {
   const rows = await db.query("SELECT 1 FROM outbox WHERE published_at IS NULL LIMIT 1");
   return rows.length > 0;
 }
+
+/** Committed events not yet published (the outbox_pending partial index keeps this cheap). */
+export async function countPendingOutbox(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ pending: number }>("SELECT count(*)::int AS pending FROM outbox WHERE published_at IS NULL");
+  return row?.pending ?? 0;
+}
