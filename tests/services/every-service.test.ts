@@ -1,51 +1,17 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { createBackground, createMemoryLogger, type DaprClient, type ServiceDeps } from "@todo/common";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Registry } from "prom-client";
-import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
 import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
+import { createServiceHost } from "./service-host.ts";
 
 /**
  * Every service ships the same operational surface, so a new one cannot
  * forget it: health, readiness, metrics, and its subscriptions (if any) in
  * the Dapr programmatic format with a dead-letter topic.
  */
-const sidecar = new Proxy({} as DaprClient, {
-  get: (_, name) => {
-    if (name === "healthy") return async () => true;
-    // chat-api reads its signing key from the secret store at start.
-    if (name === "getSecret") return async () => ({ "jwt-secret": "x".repeat(48) });
-    return () => Promise.reject(new Error(`unexpected ${String(name)}`));
-  },
-});
-
-const dataDir = mkdtempSync(join(tmpdir(), "todo-services-"));
-const backgrounds: ReturnType<typeof createBackground>[] = [];
-const [pglite] = testDatabases();
-let database: Promise<Database> | undefined;
-const host = (name: string) => ({ dataDir: join(dataDir, name), database: () => (database ??= pglite!.open()) });
-afterAll(async () => {
-  for (const background of backgrounds) await background.stop();
-  if (database) await (await database).close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function deps(appApiToken?: string): ServiceDeps {
-  const background = createBackground(createMemoryLogger());
-  background.start();
-  backgrounds.push(background);
-  return {
-    dapr: sidecar,
-    logger: createMemoryLogger(),
-    components: { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" },
-    registry: new Registry(),
-    appApiToken,
-    background,
-  };
-}
+const services = createServiceHost();
+afterAll(() => services.close());
+const deps = (appApiToken?: string) => services.deps({ appApiToken });
+const host = (name: string) => services.host(name);
 
 const get = (appId: string, path: string) => new Request(`http://${appId}.app.local${path}`);
 
