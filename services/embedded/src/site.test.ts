@@ -104,10 +104,16 @@ describe("site server (the site container)", () => {
 /** The "ready" log line carries the URL (PORT=0 picks a free port). */
 async function readyUrl(stdout: ReadableStream<Uint8Array>): Promise<string> {
   let output = "";
-  for await (const chunk of stdout) {
-    output += new TextDecoder().decode(chunk);
+  const reader = stdout.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    output += new TextDecoder().decode(value);
     const ready = output.split("\n").find((line) => line.includes('"msg":"ready"'));
-    if (ready) return JSON.parse(ready).url;
+    if (ready) {
+      reader.releaseLock();
+      return JSON.parse(ready).url;
+    }
   }
   throw new Error(`site-main exited before ready:\n${output}`);
 }

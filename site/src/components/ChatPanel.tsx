@@ -114,8 +114,8 @@ export default function ChatPanel() {
           maxLength={4000}
         />
         {Recognition && (
-          <button type="button" onClick={listen} aria-pressed={listening.value} aria-label="Voice input">
-            {listening.value ? "Stop" : "🎤"}
+          <button type="button" onClick={listen} aria-pressed={listening.value} title="Voice input">
+            {listening.value ? "Stop" : "Speak"}
           </button>
         )}
         <button type="submit" class="primary" disabled={busy.value}>

@@ -47,7 +47,7 @@ export default function TaskItem({ task, now }: { task: Task; now: Date }) {
             )}
             {task.remindAt && (
               <span class="badge reminder">
-                <span aria-hidden="true">⏰ </span>Reminder {formatWhen(task.remindAt)}
+                Reminder {formatWhen(task.remindAt)}
               </span>
             )}
             {task.tags.map((tag) => (

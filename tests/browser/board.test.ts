@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { waitFor } from "@todo/common/testing";
+import type { BrowserContext, Page } from "playwright-core";
+import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harness/browser-system.ts";
+
+/**
+ * The site in Chromium against `bun start`, as a user would use it: sign up,
+ * quick add, filter and search, edit with a recurrence, complete, a second
+ * browser of the same user seeing it all live, the chat adding a task, and a
+ * reminder 3 s ahead. One system for the whole file; tests run in order and
+ * build on each other (one user's board).
+ */
+setDefaultTimeout(60_000);
+const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
+const EMAIL = "ada@example.com";
+const PASSWORD = "correct horse battery";
+/** Playwright's auto-waiting assertions poll until this deadline. */
+const WAIT = 10_000;
+
+describe.skipIf(skipBrowserTests)("the site in a browser", () => {
+  let sys: BrowserSystem;
+  let first: BrowserContext;
+  let second: BrowserContext;
+  let page: Page;
+  let other: Page;
+
+  beforeAll(async () => {
+    sys = await startBrowserSystem();
+    first = await sys.browser.newContext({ viewport: { width: 1280, height: 900 } });
+    // The notification permission is granted up front; the page's Notification calls are recorded (and still made).
+    await first.grantPermissions(["notifications"], { origin: sys.url });
+    await first.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: { title: string; body?: string }[] = [];
+      (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push({ title, body: options?.body });
+        }
+      } as typeof Notification;
+    });
+    page = await first.newPage();
+    second = await sys.browser.newContext({ viewport: { width: 390, height: 844 } });
+    other = await second.newPage();
+  }, 90_000);
+
+  afterAll(async () => {
+    await sys?.close();
+  });
+
+  const item = (on: Page, title: string) => on.locator("li.task", { has: on.locator(".task-title", { hasText: new RegExp(`^${title}$`) }) });
+  const titles = (on: Page) => on.locator("li.task .task-title").allTextContents();
+  const waitUntil = (check: () => Promise<boolean>, what: string, timeoutMs = WAIT) =>
+    waitFor(check, { message: what, timeoutMs, intervalMs: 50 });
+  const waitForTitles = (on: Page, expected: string[]) =>
+    waitUntil(async () => JSON.stringify((await titles(on)).sort()) === JSON.stringify([...expected].sort()), `titles ${expected.join(", ")}`);
+
+  test("signing up shows an empty board that is live", async () => {
+    await page.goto(sys.url);
+    await page.getByLabel("Email").fill(EMAIL);
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.getByRole("heading", { name: "Tasks" }).waitFor({ timeout: WAIT });
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: WAIT });
+    expect(await page.locator(".count").textContent()).toBe("0 tasks");
+  });
+
+  test("a second browser logs in as the same user", async () => {
+    await other.goto(sys.url);
+    await other.getByRole("button", { name: "Log in" }).click();
+    await other.getByLabel("Email").fill(EMAIL);
+    await other.getByLabel("Password").fill(PASSWORD);
+    await other.getByRole("button", { name: "Log in" }).click();
+    await other.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: WAIT });
+  });
+
+  test("quick add previews what the server read and creates exactly that", async () => {
+    const quickAdd = page.getByLabel("Quick add");
+    await quickAdd.fill("Pay rent tomorrow 9am #home !high");
+    const preview = page.locator("#quick-add-preview .chip");
+    await preview.filter({ hasText: "#home" }).waitFor({ timeout: WAIT });
+    expect(await preview.allTextContents()).toEqual([
+      expect.stringContaining("Pay rent"),
+      expect.stringMatching(/Due .*09:00/),
+      "Priority high",
+      "Tags #home",
+    ]);
+    await quickAdd.press("Enter");
+    const rent = item(page, "Pay rent");
+    await rent.waitFor({ timeout: WAIT });
+    expect(await rent.locator(".badge").allTextContents()).toEqual(["high", expect.stringMatching(/^Due .*09:00$/), "#home"]);
+    expect(await quickAdd.inputValue()).toBe("");
+
+    for (const line of ["Buy milk #shopping", "Write report !low"]) {
+      await quickAdd.fill(line);
+      await quickAdd.press("Enter");
+      await waitUntil(async () => (await quickAdd.inputValue()) === "", `"${line}" added`);
+    }
+    await waitForTitles(page, ["Pay rent", "Buy milk", "Write report"]);
+    // Everything reached the other browser without a reload.
+    await waitForTitles(other, ["Pay rent", "Buy milk", "Write report"]);
+  });
+
+  test("filters by priority and tag, searches, and sorts", async () => {
+    await page.getByLabel("Priority", { exact: true }).selectOption("high");
+    await waitForTitles(page, ["Pay rent"]);
+    await page.getByLabel("Priority", { exact: true }).selectOption("");
+    await page.getByLabel("Tags", { exact: true }).fill("shopping");
+    await page.getByLabel("Tags", { exact: true }).press("Tab");
+    await waitForTitles(page, ["Buy milk"]);
+    await page.getByLabel("Tags", { exact: true }).fill("");
+    await page.getByLabel("Tags", { exact: true }).press("Tab");
+    await page.getByLabel("Search").fill("report");
+    await waitForTitles(page, ["Write report"]);
+    await page.getByLabel("Search").fill("");
+    await waitForTitles(page, ["Pay rent", "Buy milk", "Write report"]);
+    await page.getByLabel("Sort by").selectOption("title");
+    await waitUntil(async () => JSON.stringify(await titles(page)) === JSON.stringify(["Buy milk", "Pay rent", "Write report"]), "sorted by title");
+  });
+
+  test("inline edit sets a title, a due date and a weekly recurrence; the badge shows it everywhere", async () => {
+    await page.getByRole("button", { name: "Edit Write report" }).click();
+    const editor = page.getByRole("form", { name: "Edit Write report" });
+    await editor.getByLabel("Title").fill("Write the report");
+    await editor.getByLabel("Due", { exact: true }).fill("2030-01-07T10:00");
+    await editor.getByLabel("Repeats (needs a due date)").check();
+    await editor.getByLabel("Frequency").selectOption("WEEKLY");
+    await editor.getByLabel("Mon").check();
+    await editor.getByLabel("Wed").check();
+    await editor.getByLabel("After").check();
+    await editor.getByLabel("Number of times").fill("5");
+    await editor.getByRole("button", { name: "Save" }).click();
+
+    const badge = item(page, "Write the report").locator(".badge.recurring");
+    await badge.waitFor({ timeout: WAIT });
+    expect(await badge.textContent()).toBe("↻ Every week on Mon, Wed, 5 times");
+    await item(other, "Write the report").locator(".badge.recurring").waitFor({ timeout: WAIT });
+    // Focus returns to the task's Edit button.
+    await waitUntil(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Edit Write the report"), "focus back on Edit");
+  });
+
+  test("completing a task moves it to Done here and in the other browser, with undo", async () => {
+    await item(page, "Buy milk").getByRole("checkbox", { name: "Complete Buy milk" }).check();
+    await waitForTitles(page, ["Pay rent", "Write the report"]);
+    await waitForTitles(other, ["Pay rent", "Write the report"]);
+    await page.locator(".toast", { hasText: "Completed “Buy milk”" }).getByRole("button", { name: "Undo" }).click();
+    await waitForTitles(other, ["Pay rent", "Buy milk", "Write the report"]);
+    await item(page, "Buy milk").getByRole("checkbox", { name: "Complete Buy milk" }).check();
+    await waitForTitles(other, ["Pay rent", "Write the report"]);
+
+    await page.getByRole("button", { name: "Done", exact: true }).click();
+    await waitForTitles(page, ["Buy milk"]);
+    expect(await item(page, "Buy milk").getByRole("checkbox").isChecked()).toBe(true);
+    await page.getByRole("button", { name: "To do" }).click();
+    await waitForTitles(page, ["Pay rent", "Write the report"]);
+  });
+
+  test("the chat adds a task that appears on both boards", async () => {
+    await page.getByLabel("Message to the assistant").fill("add call mom tomorrow at 6pm #family");
+    await page.getByRole("button", { name: "Send" }).click();
+    const actions = page.getByRole("list", { name: "Actions taken" });
+    await actions.waitFor({ timeout: WAIT });
+    expect(await actions.textContent()).toBe("Added “call mom”");
+    await item(page, "call mom").waitFor({ timeout: WAIT });
+    await item(other, "call mom").waitFor({ timeout: WAIT });
+  });
+
+  test("deleting hides the task with an undo, then deletes it everywhere", async () => {
+    await page.getByRole("button", { name: "Delete call mom" }).click();
+    await waitForTitles(page, ["Pay rent", "Write the report"]);
+    await page.locator(".toast", { hasText: "Deleted “call mom”" }).getByRole("button", { name: "Undo" }).click();
+    await item(page, "call mom").waitFor({ timeout: WAIT });
+    await page.getByRole("button", { name: "Delete call mom" }).click();
+    // The delete lands when the undo window closes (6 s); then the other browser drops it too.
+    await waitUntil(async () => !(await titles(other)).includes("call mom"), "call mom deleted in the other browser", 6000 + WAIT);
+  });
+
+  test("a reminder 3 s ahead shows a toast and a browser notification", async () => {
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.session")!).token as string);
+    const response = await fetch(`${sys.url}/api/tasks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Stretch", remindAt: new Date(Date.now() + 3000).toISOString() }),
+    });
+    expect(response.status).toBe(201);
+    await page.locator(".toast.reminder", { hasText: "Reminder: Stretch" }).waitFor({ timeout: 15_000 });
+    const shown = await page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
+    expect(shown).toEqual([{ title: "Todo reminder", body: "Stretch" }]);
+    // The other browser has no permission: a toast only.
+    await other.locator(".toast.reminder", { hasText: "Reminder: Stretch" }).waitFor({ timeout: WAIT });
+  });
+
+  test("the board, as a screenshot artifact", async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const png = await page.screenshot({ path: join(ARTIFACTS, "board.png"), fullPage: true });
+    expect(png.byteLength).toBeGreaterThan(10_000);
+    await other.screenshot({ path: join(ARTIFACTS, "board-phone.png"), fullPage: true });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.screenshot({ path: join(ARTIFACTS, "board-dark.png"), fullPage: true });
+  });
+});

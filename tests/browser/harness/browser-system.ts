@@ -1,0 +1,75 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { startSystemProcess, type SystemProcess } from "../../e2e/harness/system-process.ts";
+
+/** Debian's Chromium (apt install chromium); .ci/run installs it. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const ROOT = join(import.meta.dir, "../../..");
+
+/**
+ * Browser tests never skip by themselves: without Chromium they fail with
+ * this message, unless SKIP_BROWSER_TESTS=1 says so explicitly.
+ */
+export const skipBrowserTests = !existsSync(CHROMIUM) && process.env.SKIP_BROWSER_TESTS === "1";
+
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM}: install it (apt-get install -y chromium), point CHROMIUM_PATH at one, ` +
+        "or set SKIP_BROWSER_TESTS=1 to skip the browser tests on purpose.",
+    );
+  }
+}
+
+export interface BrowserSystem {
+  url: string;
+  browser: Browser;
+  system: SystemProcess;
+  close(): Promise<void>;
+}
+
+/**
+ * `bun start` as a user runs it (the site built if stale, then the host on a
+ * free port with its own data dir, no DATABASE_URL) and a headless Chromium.
+ * Playwright gives each launch a fresh throwaway profile (user-data-dir).
+ */
+export async function startBrowserSystem(): Promise<BrowserSystem> {
+  requireChromium();
+  const build = Bun.spawnSync(["bun", join(ROOT, "scripts/ensure-site.ts"), "--strict"], { stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`the site did not build:\n${build.stdout.toString()}\n${build.stderr.toString()}`);
+
+  const dataDir = mkdtempSync(join(tmpdir(), "todo-browser-"));
+  const running = new Set<SystemProcess>();
+  let system: SystemProcess;
+  try {
+    system = await startSystemProcess(dataDir, running);
+  } catch (error) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    url: system.url,
+    browser,
+    system,
+    async close() {
+      await browser.close().catch(() => {});
+      await system.crash();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
