@@ -53,10 +53,14 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   async function publishPending(q: Queryable): Promise<RoundOutcome> {
     const rows = await readPendingOutbox(q, batchSize);
+    // Marked together at the end of the round (or before a failure is recorded). A crash before
+    // that publishes the round's rows again with the same ids, which consumers already de-duplicate.
+    const published: string[] = [];
     for (const row of rows) {
       try {
         await dapr.publish(pubsub, row.topic, row.event, { partitionKey: row.partitionKey, traceparent: traceparentOf(row.event) });
       } catch (error) {
+        await markPublished(q, published);
         await recordPublishFailure(q, row.seq, error instanceof Error ? error.message : String(error));
         logger.warn("outbox publish failed; retrying with back-off", {
           eventId: row.eventId,
@@ -67,9 +71,10 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
         });
         return { kind: "failed", error };
       }
-      await markPublished(q, row.seq);
+      published.push(row.seq);
       logger.debug("outbox event published", { eventId: row.eventId, seq: row.seq, topic: row.topic });
     }
+    await markPublished(q, published);
     return { kind: rows.length === batchSize ? "more" : "idle" };
   }
 

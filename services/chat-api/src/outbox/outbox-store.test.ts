@@ -56,7 +56,7 @@ describe.each(testDatabases())("the outbox store on $name", ({ open }) => {
     await db.transaction((tx) => appendToOutbox(tx, [taskEvent(taskId(1), 1), taskEvent(taskId(2), 1)]));
     expect(await registry.metrics()).toContain("outbox_pending_events 2");
     const [first] = await readPendingOutbox(db, 1);
-    await markPublished(db, first!.seq);
+    await markPublished(db, [first!.seq]);
     expect(await registry.metrics()).toContain("outbox_pending_events 1");
   });
 });

@@ -43,8 +43,12 @@ export async function readPendingOutbox(db: Queryable, limit: number): Promise<P
   );
 }
 
-export async function markPublished(db: Queryable, seq: string): Promise<void> {
-  await db.query("UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = $1", [seq]);
+/** One statement for a round's published rows: a round trip per row was most of the relay's database work. */
+export async function markPublished(db: Queryable, seqs: readonly string[]): Promise<void> {
+  if (seqs.length === 0) return;
+  await db.query("UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE seq = ANY($1::bigint[])", [
+    seqs,
+  ]);
 }
 
 export async function recordPublishFailure(db: Queryable, seq: string, error: string): Promise<void> {
