@@ -21,6 +21,7 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
     baseUrl: config.DAPR_HTTP_ENDPOINT ?? `http://127.0.0.1:${config.DAPR_HTTP_PORT}`,
     apiToken: config.DAPR_API_TOKEN,
   });
+  await waitForSidecar(dapr, logger);
   const background = createBackground(logger);
   const app = await createApp({
     dapr,
@@ -45,6 +46,25 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
   };
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
   process.once("SIGINT", () => void shutdown("SIGINT"));
+}
+
+/** How long a starting service waits for its sidecar before it gives up (exit 1, and Kubernetes restarts it). */
+const SIDECAR_WAIT_MS = 60_000;
+
+/**
+ * On Kubernetes daprd starts next to the app, not before it, and apps read
+ * secrets while they start: wait for the sidecar's outbound health (which
+ * does not wait for the app) instead of crashing on a refused connection.
+ */
+async function waitForSidecar(dapr: ReturnType<typeof createDaprClient>, logger: ReturnType<typeof createLogger>) {
+  const deadline = Date.now() + SIDECAR_WAIT_MS;
+  let waiting = false;
+  while (!(await dapr.healthy({ outbound: true }))) {
+    if (Date.now() > deadline) throw new Error(`the Dapr sidecar did not become healthy within ${SIDECAR_WAIT_MS / 1000} s`);
+    if (!waiting) logger.info("waiting for the Dapr sidecar");
+    waiting = true;
+    await Bun.sleep(250);
+  }
 }
 
 /** Bun.serve for the app, with its WebSocket gateway when it has one. */
