@@ -193,6 +193,27 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await other.locator(".toast.reminder", { hasText: "Reminder: Stretch" }).waitFor({ timeout: WAIT });
   });
 
+  test("when the server goes away the page says so, reconnects by itself and resumes after its last event", async () => {
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => void sockets.push(socket.url()));
+    await sys.crash();
+    await page.getByRole("status").filter({ hasText: "Offline, reconnecting" }).waitFor({ timeout: WAIT });
+    await sys.restart();
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.session")!).token as string);
+    // Made right after the restart, while the page may still be waiting to reconnect: replayed or pushed live.
+    const created = await fetch(`${sys.url}/api/tasks`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: JSON.stringify({ title: "Back online" }),
+    });
+    expect(created.status).toBe(201);
+    // Reconnect backoff tops out at 15 s (a few attempts fail while the system restarts).
+    await item(page, "Back online").waitFor({ timeout: 30_000 });
+    await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: WAIT });
+    expect(sockets.length).toBeGreaterThan(0);
+    expect(sockets.every((url) => /[?&]after=[^&]+/.test(url))).toBe(true);
+  });
+
   test("the board, as a screenshot artifact", async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const png = await page.screenshot({ path: join(ARTIFACTS, "board.png"), fullPage: true });

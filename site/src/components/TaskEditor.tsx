@@ -36,8 +36,8 @@ export default function TaskEditor({ task, onClose }: Props) {
       // A rule the editor cannot show stays as it was unless the user turns repeating off.
       recurrence: !repeats.value ? null : readable || !task.recurrence ? toRRule(recurrence.value) : task.recurrence,
     };
-    // Unchanged reminders are left out: an old reminder in the past would be refused.
-    if (fields.remindAt === task.remindAt || toLocalInput(task.remindAt) === String(form.get("remindAt"))) delete fields.remindAt;
+    // Untouched pickers are left out: the pickers drop seconds, and a reminder already past would be refused.
+    if (toLocalInput(task.remindAt) === String(form.get("remindAt"))) delete fields.remindAt;
     if (toLocalInput(task.dueAt) === String(form.get("dueAt"))) delete fields.dueAt;
     busy.value = true;
     try {

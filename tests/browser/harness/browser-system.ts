@@ -26,7 +26,10 @@ function requireChromium(): void {
 export interface BrowserSystem {
   url: string;
   browser: Browser;
-  system: SystemProcess;
+  /** kill -9 the system: nothing shuts down cleanly, open sockets just drop. */
+  crash(): Promise<void>;
+  /** Starts it again on the same port and data: open pages must reconnect by themselves. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,10 +65,14 @@ export async function startBrowserSystem(): Promise<BrowserSystem> {
       "--disable-sync",
     ],
   });
+  const port = Number(new URL(system.url).port);
   return {
     url: system.url,
     browser,
-    system,
+    crash: () => system.crash(),
+    async restart() {
+      system = await startSystemProcess(dataDir, running, { port });
+    },
     async close() {
       await browser.close().catch(() => {});
       await system.crash();
