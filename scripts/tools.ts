@@ -63,7 +63,7 @@ async function install(name: ToolName): Promise<void> {
   if (tool.ldflags) cmd.push("-ldflags", tool.ldflags);
   cmd.push(`${tool.module}@${tool.version}`);
   const proc = Bun.spawn(cmd, {
-    env: { ...process.env, GOBIN: join(path, ".."), GOFLAGS: "-mod=mod", GOTOOLCHAIN: process.env.GOTOOLCHAIN || "auto" },
+    env: { ...process.env, GOBIN: join(path, ".."), GOTOOLCHAIN: process.env.GOTOOLCHAIN || "auto" },
     stdout: "inherit",
     stderr: "inherit",
   });
