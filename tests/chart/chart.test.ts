@@ -94,7 +94,8 @@ describe.each(renders)("rendered with %s", (_, options) => {
 
   test("chat-api and audit get DATABASE_URL from the chosen PostgreSQL, the other services none", async () => {
     const objects = await rendered();
-    const mode = (options.values?.postgresql as { mode?: string } | undefined)?.mode ?? (options.valuesFiles ? "external" : "inCluster");
+    // values-cloud.yaml uses an external PostgreSQL; the combinations say theirs.
+    const mode = (options.values?.postgresql as { mode?: string } | undefined)?.mode ?? (options.valuesFiles?.includes("values-cloud.yaml") ? "external" : "inCluster");
     for (const workload of servicesIn(objects).filter((w) => !infrastructure.has(appOf(w)))) {
       const databaseUrl = envOf(workload).find((variable) => variable.name === "DATABASE_URL");
       if (!["chat-api", "audit"].includes(appOf(workload))) {
