@@ -65,7 +65,7 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await page.getByRole("button", { name: "Sign up" }).click();
     await page.getByRole("heading", { name: "Tasks" }).waitFor({ timeout: WAIT });
     await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: WAIT });
-    expect(await page.locator(".count").textContent()).toBe("0 tasks");
+    await page.locator(".count", { hasText: /^0 tasks$/ }).waitFor({ timeout: WAIT });
   });
 
   test("a second browser logs in as the same user", async () => {
@@ -124,6 +124,9 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
   test("inline edit sets a title, a due date and a weekly recurrence; the badge shows it everywhere", async () => {
     await page.getByRole("button", { name: "Edit Write report" }).click();
     const editor = page.getByRole("form", { name: "Edit Write report" });
+    // The editor opens on the task as it is.
+    expect(await editor.getByLabel("Priority").inputValue()).toBe("low");
+    expect(await editor.getByLabel("Title").inputValue()).toBe("Write report");
     await editor.getByLabel("Title").fill("Write the report");
     await editor.getByLabel("Due", { exact: true }).fill("2030-01-07T10:00");
     await editor.getByLabel("Repeats (needs a due date)").check();

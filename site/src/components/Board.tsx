@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import type { BoardFilters } from "../lib/board-query.ts";
 import { filters, loadError, loading, pendingDeletes, refresh, setFilters, startBoardSync, tasks } from "../lib/board-store.ts";
 import { session } from "../lib/session.ts";
+import PriorityOptions from "./PriorityOptions.tsx";
 import QuickAdd from "./QuickAdd.tsx";
 import TaskItem from "./TaskItem.tsx";
 
@@ -54,10 +55,7 @@ export default function Board() {
           <label for="filter-priority">Priority</label>
           <select id="filter-priority" value={current.priority} onChange={(e) => setFilters({ priority: e.currentTarget.value as BoardFilters["priority"] })}>
             <option value="">Any</option>
-            <option value="high">High</option>
-            <option value="medium">Medium</option>
-            <option value="low">Low</option>
-            <option value="none">None</option>
+            <PriorityOptions />
           </select>
         </p>
         <p class="field">

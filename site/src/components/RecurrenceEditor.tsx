@@ -1,12 +1,4 @@
-import { FREQUENCIES, WEEKDAYS, type Frequency, type RecurrenceForm, type Weekday } from "../lib/recurrence.ts";
-
-const FREQUENCY_TEXT: Record<Frequency, [string, string]> = {
-  DAILY: ["Daily", "days"],
-  WEEKLY: ["Weekly", "weeks"],
-  MONTHLY: ["Monthly", "months"],
-  YEARLY: ["Yearly", "years"],
-};
-const DAY_TEXT: Record<Weekday, string> = { MO: "Mon", TU: "Tue", WE: "Wed", TH: "Thu", FR: "Fri", SA: "Sat", SU: "Sun" };
+import { DAY_NAMES, FREQUENCIES, FREQUENCY_WORDS, WEEKDAYS, type Frequency, type RecurrenceForm } from "../lib/recurrence.ts";
 
 interface Props {
   /** Prefix for element ids, unique per editor on the page. */
@@ -26,7 +18,7 @@ export default function RecurrenceEditor({ idPrefix, value, onChange }: Props) {
         <label for={id("freq")}>Frequency</label>
         <select id={id("freq")} value={value.frequency} onChange={(e) => set({ frequency: e.currentTarget.value as Frequency })}>
           {FREQUENCIES.map((frequency) => (
-            <option value={frequency}>{FREQUENCY_TEXT[frequency][0]}</option>
+            <option value={frequency}>{FREQUENCY_WORDS[frequency].name}</option>
           ))}
         </select>
         <label for={id("interval")}>Every</label>
@@ -39,7 +31,7 @@ export default function RecurrenceEditor({ idPrefix, value, onChange }: Props) {
           onInput={(e) => set({ interval: e.currentTarget.valueAsNumber })}
           class="narrow"
         />
-        <span>{FREQUENCY_TEXT[value.frequency][1]}</span>
+        <span>{FREQUENCY_WORDS[value.frequency].many}</span>
       </p>
       {value.frequency === "WEEKLY" && (
         <fieldset class="weekdays">
@@ -53,7 +45,7 @@ export default function RecurrenceEditor({ idPrefix, value, onChange }: Props) {
                   set({ weekdays: e.currentTarget.checked ? [...value.weekdays, day] : value.weekdays.filter((other) => other !== day) })
                 }
               />
-              {DAY_TEXT[day]}
+              {DAY_NAMES[day]}
             </label>
           ))}
         </fieldset>

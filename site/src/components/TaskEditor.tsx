@@ -5,6 +5,7 @@ import { parseTags } from "../lib/board-query.ts";
 import { updateTask } from "../lib/board-store.ts";
 import { fromLocalInput, toLocalInput } from "../lib/dates.ts";
 import { DEFAULT_FORM, fromRRule, toRRule, type RecurrenceForm } from "../lib/recurrence.ts";
+import PriorityOptions from "./PriorityOptions.tsx";
 import RecurrenceEditor from "./RecurrenceEditor.tsx";
 
 interface Props {
@@ -63,11 +64,8 @@ export default function TaskEditor({ task, onClose }: Props) {
       <div class="row">
         <p class="field">
           <label for={id("priority")}>Priority</label>
-          <select id={id("priority")} name="priority" defaultValue={task.priority}>
-            <option value="none">None</option>
-            <option value="low">Low</option>
-            <option value="medium">Medium</option>
-            <option value="high">High</option>
+          <select id={id("priority")} name="priority">
+            <PriorityOptions selected={task.priority} />
           </select>
         </p>
         <p class="field">

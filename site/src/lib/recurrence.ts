@@ -92,19 +92,20 @@ export function fromRRule(rule: string): RecurrenceForm | undefined {
   return form;
 }
 
-const UNIT: Record<Frequency, [string, string]> = {
-  DAILY: ["day", "days"],
-  WEEKLY: ["week", "weeks"],
-  MONTHLY: ["month", "months"],
-  YEARLY: ["year", "years"],
+/** Words for each frequency: its name in the editor, and its unit in one and many. */
+export const FREQUENCY_WORDS: Record<Frequency, { name: string; one: string; many: string }> = {
+  DAILY: { name: "Daily", one: "day", many: "days" },
+  WEEKLY: { name: "Weekly", one: "week", many: "weeks" },
+  MONTHLY: { name: "Monthly", one: "month", many: "months" },
+  YEARLY: { name: "Yearly", one: "year", many: "years" },
 };
-const DAY_NAMES: Record<Weekday, string> = { MO: "Mon", TU: "Tue", WE: "Wed", TH: "Thu", FR: "Fri", SA: "Sat", SU: "Sun" };
+export const DAY_NAMES: Record<Weekday, string> = { MO: "Mon", TU: "Tue", WE: "Wed", TH: "Thu", FR: "Fri", SA: "Sat", SU: "Sun" };
 
 /** Short words for a rule ("Every 2 weeks on Mon, Wed, 5 times"), for the recurring badge; the raw rule when the form cannot read it. */
 export function describeRRule(rule: string): string {
   const form = fromRRule(rule);
   if (!form) return rule;
-  const [one, many] = UNIT[form.frequency];
+  const { one, many } = FREQUENCY_WORDS[form.frequency];
   let text = form.interval === 1 ? `Every ${one}` : `Every ${form.interval} ${many}`;
   if (form.frequency === "DAILY" && form.interval === 1) text = "Daily";
   if (form.weekdays.length > 0) text += ` on ${form.weekdays.map((day) => DAY_NAMES[day]).join(", ")}`;
