@@ -9,7 +9,7 @@ import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harn
  * visible, live regions exist, and text contrast holds in both themes.
  */
 setDefaultTimeout(60_000);
-const WAIT = 10_000;
+const WAIT = 15_000;
 const CONTROL_ROLES = new Set(["textbox", "searchbox", "combobox", "checkbox", "radio", "button", "spinbutton", "link", "tab"]);
 
 describe.skipIf(skipBrowserTests)("site accessibility", () => {

@@ -17,7 +17,7 @@ const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse battery";
 /** Playwright's auto-waiting assertions poll until this deadline. */
-const WAIT = 10_000;
+const WAIT = 15_000;
 
 describe.skipIf(skipBrowserTests)("the site in a browser", () => {
   let sys: BrowserSystem;
@@ -55,8 +55,23 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
   const titles = (on: Page) => on.locator("li.task .task-title").allTextContents();
   const waitUntil = (check: () => Promise<boolean>, what: string, timeoutMs = WAIT) =>
     waitFor(check, { message: what, timeoutMs, intervalMs: 50 });
-  const waitForTitles = (on: Page, expected: string[]) =>
-    waitUntil(async () => JSON.stringify((await titles(on)).sort()) === JSON.stringify([...expected].sort()), `titles ${expected.join(", ")}`);
+  /** The REST API as the signed-in user of the first browser (its token from localStorage), for changes made "elsewhere". */
+  const asUser = async (method: string, path: string, body?: unknown) => {
+    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.session")!).token as string);
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    return fetch(`${sys.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  };
+  const waitForTitles = async (on: Page, expected: string[]) => {
+    let seen: string[] = [];
+    await waitFor(
+      async () => {
+        seen = await titles(on);
+        return JSON.stringify([...seen].sort()) === JSON.stringify([...expected].sort());
+      },
+      { message: `titles ${expected.join(", ")}`, timeoutMs: WAIT, intervalMs: 50, describe: () => seen.join(", ") },
+    );
+  };
 
   test("signing up shows an empty board that is live", async () => {
     await page.goto(sys.url);
@@ -119,6 +134,29 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await waitForTitles(page, ["Pay rent", "Buy milk", "Write report"]);
     await page.getByLabel("Sort by").selectOption("title");
     await waitUntil(async () => JSON.stringify(await titles(page)) === JSON.stringify(["Buy milk", "Pay rent", "Write report"]), "sorted by title");
+
+    // Due range: tomorrow only (the pickers are local dates).
+    const tomorrow = await page.evaluate(() => {
+      const date = new Date();
+      date.setDate(date.getDate() + 1);
+      return `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, "0")}-${String(date.getDate()).padStart(2, "0")}`;
+    });
+    await page.getByLabel("Due from").fill(tomorrow);
+    await page.getByLabel("Due to").fill(tomorrow);
+    await waitForTitles(page, ["Pay rent"]);
+    await page.getByLabel("Due from").fill("");
+    await page.getByLabel("Due to").fill("");
+    await waitForTitles(page, ["Pay rent", "Buy milk", "Write report"]);
+
+    // Overdue: a task due yesterday, made elsewhere, shows with an overdue badge.
+    const late = await asUser("POST", "/api/tasks", { title: "Late fee", dueAt: new Date(Date.now() - 86_400_000).toISOString() });
+    expect(late.status).toBe(201);
+    await page.getByLabel("Overdue only").check();
+    await waitForTitles(page, ["Late fee"]);
+    expect(await item(page, "Late fee").locator(".badge.due").textContent()).toStartWith("Overdue: ");
+    await page.getByLabel("Overdue only").uncheck();
+    expect((await asUser("DELETE", `/api/tasks/${((await late.json()) as { id: string }).id}`)).status).toBe(204);
+    await waitForTitles(page, ["Pay rent", "Buy milk", "Write report"]);
   });
 
   test("inline edit sets a title, a due date and a weekly recurrence; the badge shows it everywhere", async () => {
@@ -145,6 +183,15 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await waitUntil(() => page.evaluate(() => document.activeElement?.getAttribute("aria-label") === "Edit Write the report"), "focus back on Edit");
   });
 
+  test("completing a recurring task brings its next occurrence (from the recurring service) to both boards", async () => {
+    await item(page, "Write the report").getByRole("checkbox", { name: "Complete Write the report" }).check();
+    // Due Mon 7 Jan 2030, weekly on Mon and Wed: the next one is Wednesday the 9th, at the same time.
+    for (const on of [page, other]) {
+      await item(on, "Write the report").locator(".badge.due", { hasText: "Wed 9 Jan, 10:00" }).waitFor({ timeout: WAIT });
+    }
+    await waitForTitles(page, ["Pay rent", "Buy milk", "Write the report"]);
+  });
+
   test("completing a task moves it to Done here and in the other browser, with undo", async () => {
     await item(page, "Buy milk").getByRole("checkbox", { name: "Complete Buy milk" }).check();
     await waitForTitles(page, ["Pay rent", "Write the report"]);
@@ -155,7 +202,7 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await waitForTitles(other, ["Pay rent", "Write the report"]);
 
     await page.getByRole("button", { name: "Done", exact: true }).click();
-    await waitForTitles(page, ["Buy milk"]);
+    await waitForTitles(page, ["Buy milk", "Write the report"]);
     expect(await item(page, "Buy milk").getByRole("checkbox").isChecked()).toBe(true);
     await page.getByRole("button", { name: "To do" }).click();
     await waitForTitles(page, ["Pay rent", "Write the report"]);
@@ -182,12 +229,7 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
   });
 
   test("a reminder 3 s ahead shows a toast and a browser notification", async () => {
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.session")!).token as string);
-    const response = await fetch(`${sys.url}/api/tasks`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ title: "Stretch", remindAt: new Date(Date.now() + 3000).toISOString() }),
-    });
+    const response = await asUser("POST", "/api/tasks", { title: "Stretch", remindAt: new Date(Date.now() + 3000).toISOString() });
     expect(response.status).toBe(201);
     await page.locator(".toast.reminder", { hasText: "Reminder: Stretch" }).waitFor({ timeout: 15_000 });
     const shown = await page.evaluate(() => (window as unknown as { shownNotifications: { title: string; body?: string }[] }).shownNotifications);
@@ -202,19 +244,24 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await sys.crash();
     await page.getByRole("status").filter({ hasText: "Offline, reconnecting" }).waitFor({ timeout: WAIT });
     await sys.restart();
-    const token = await page.evaluate(() => JSON.parse(localStorage.getItem("todo.session")!).token as string);
     // Made right after the restart, while the page may still be waiting to reconnect: replayed or pushed live.
-    const created = await fetch(`${sys.url}/api/tasks`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-      body: JSON.stringify({ title: "Back online" }),
-    });
+    const created = await asUser("POST", "/api/tasks", { title: "Back online" });
     expect(created.status).toBe(201);
     // Reconnect backoff tops out at 15 s (a few attempts fail while the system restarts).
     await item(page, "Back online").waitFor({ timeout: 30_000 });
     await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: WAIT });
     expect(sockets.length).toBeGreaterThan(0);
     expect(sockets.every((url) => /[?&]after=[^&]+/.test(url))).toBe(true);
+  });
+
+  test("signing out shows the sign-in form and forgets the session", async () => {
+    await other.getByRole("button", { name: "Sign out" }).click();
+    // This browser logged in before, so the form is still on "Log in".
+    await other.getByRole("heading", { name: "Log in" }).waitFor({ timeout: WAIT });
+    expect(await other.locator("li.task").count()).toBe(0);
+    expect(await other.evaluate(() => localStorage.getItem("todo.session"))).toBeNull();
+    await other.reload();
+    await other.getByRole("heading", { name: "Create your account" }).waitFor({ timeout: WAIT });
   });
 
   test("the board, as a screenshot artifact", async () => {
