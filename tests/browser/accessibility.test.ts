@@ -8,7 +8,7 @@ import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harn
  * add works with the keyboard alone in a sensible focus order, focus is
  * visible, live regions exist, and text contrast holds in both themes.
  */
-setDefaultTimeout(60_000);
+setDefaultTimeout(90_000);
 const WAIT = 15_000;
 const CONTROL_ROLES = new Set(["textbox", "searchbox", "combobox", "checkbox", "radio", "button", "spinbutton", "link", "tab"]);
 
@@ -115,6 +115,16 @@ describe.skipIf(skipBrowserTests)("site accessibility", () => {
     expect(await page.locator('[role="status"][aria-live="polite"]', { hasText: "Live" }).count()).toBe(1);
     expect(await page.locator('.toasts[aria-live="polite"]').count()).toBe(1);
     expect(await page.locator('[role="log"][aria-live="polite"]').count()).toBe(1);
+  });
+
+  test("fits a 360 px wide phone without sideways scrolling, editor open", async () => {
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.getByRole("button", { name: "Edit Stand-up" }).click();
+    await page.getByRole("form", { name: "Edit Stand-up" }).waitFor({ timeout: WAIT });
+    const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, viewport: window.innerWidth }));
+    await page.keyboard.press("Escape");
+    await page.setViewportSize({ width: 1280, height: 900 });
+    expect(widths).toEqual({ page: 360, viewport: 360 });
   });
 
   for (const scheme of ["light", "dark"] as const) {

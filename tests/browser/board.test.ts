@@ -12,7 +12,7 @@ import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harn
  * reminder 3 s ahead. One system for the whole file; tests run in order and
  * build on each other (one user's board).
  */
-setDefaultTimeout(60_000);
+setDefaultTimeout(90_000);
 const ARTIFACTS = join(import.meta.dir, "../../test-artifacts");
 const EMAIL = "ada@example.com";
 const PASSWORD = "correct horse battery";
