@@ -147,7 +147,10 @@ export function startBoardSync(): void {
       return;
     }
     stop = connectLive(token, {
-      onEvent: (event) => (event.type === REMINDER_TRIGGERED ? remind(event) : event.type.startsWith("todo.task.") && refreshSoon()),
+      onEvent(event) {
+        if (event.type === REMINDER_TRIGGERED) remind(event);
+        else if (event.type.startsWith("todo.task.")) refreshSoon();
+      },
       onResync: () => void refresh(),
     });
   });

@@ -64,7 +64,12 @@ export function connectLive(token: string, handlers: LiveHandlers): () => void {
       if (!resumeFrom) handlers.onResync();
     };
     socket.onmessage = (message) => {
-      const event = JSON.parse(String(message.data)) as LiveEvent;
+      let event: LiveEvent;
+      try {
+        event = JSON.parse(String(message.data)) as LiveEvent;
+      } catch {
+        return; // Not a CloudEvent frame: nothing to apply.
+      }
       resumeFrom = nextResumeId(resumeFrom, event);
       if (event.type === SYNC_RESET) handlers.onResync();
       else handlers.onEvent(event);
