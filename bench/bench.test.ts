@@ -15,7 +15,8 @@ const NAMES = ["reference", "throughput", "recovery"];
 describe("bench arguments", () => {
   test("defaults to every scenario, 3 repetitions", () => {
     const options = parseArgs([], NAMES, "/tmp/r");
-    expect(options).toMatchObject({ scenarios: NAMES, reps: 3, quick: false, stack: false });
+    expect(options).toMatchObject({ scenarios: NAMES, quick: false, stack: false });
+    expect(options.reps).toBeUndefined();
   });
 
   test("repeatable --scenario, --quick, --reps and --duration", () => {

@@ -31,11 +31,11 @@ function populations(target: Target, log: (line: string) => void) {
     let population: Population;
     if (target.kind === "stack") {
       const system = await target.start();
-      population = { users: await signUpUsers(system.url, count, `bench-${count}`) };
+      population = { users: await signUpUsers(system.urls.api, count, `bench-${count}`) };
     } else {
       let users: Population["users"] = [];
       const seedDir = await buildSeed(async (system) => {
-        users = await signUpUsers(system.url, count, `bench-${count}`);
+        users = await signUpUsers(system.urls.api, count, `bench-${count}`);
       });
       seeds.push(seedDir);
       population = { users, seedDir };
@@ -85,7 +85,8 @@ export async function runBench(
         log(`${scenario.name}: ${scenario.title}`);
         const state = scenario.prepare ? await scenario.prepare(ctx) : undefined;
         if (state !== undefined) report.prepared = state;
-        for (let repetition = 1; repetition <= options.reps; repetition += 1) {
+        const reps = options.reps ?? scenario.defaultReps ?? 3;
+        for (let repetition = 1; repetition <= reps; repetition += 1) {
           const result = await scenario.run(ctx, repetition, state);
           log(`  rep ${repetition}: ${JSON.stringify(result)}`);
           report.repetitions.push(result);

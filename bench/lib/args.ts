@@ -5,14 +5,14 @@ export const USAGE = `bun run bench [--scenario <name>]... [--quick] [--stack] [
   --scenario   run only this scenario (repeatable); default: all
   --quick      small sizes and durations: a smoke run in about a minute
   --stack      against the real stack (BENCH_STACK_URL, BENCH_STACK_ADMIN_TOKEN)
-  --reps       repetitions per scenario (default 3)
+  --reps       repetitions per scenario (default 3; throughput 2, reminders 1)
   --duration   seconds of the throughput run and of each sync-latency level
   --seed       seed of the load generators (default 42)`;
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[], known: string[], resultsDir: string): BenchOptions {
-  const options: BenchOptions = { scenarios: [], quick: false, reps: 3, stack: false, seed: 42, resultsDir };
+  const options: BenchOptions = { scenarios: [], quick: false, stack: false, seed: 42, resultsDir };
   const number = (flag: string, value: string | undefined, min: number): number => {
     const parsed = Number(value);
     if (value === undefined || !Number.isInteger(parsed) || parsed < min) throw new UsageError(`${flag} needs an integer >= ${min}`);

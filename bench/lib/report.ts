@@ -17,5 +17,7 @@ export function markdownTable(report: ScenarioReport): string {
     if (!spread) continue;
     lines.push(`| ${metric.label} | ${format(spread.min)} | ${format(spread.median)} | ${format(spread.max)} | ${metric.unit} | ${metric.goal ?? ""} |`);
   }
+  const steps = (report.prepared as { steps?: { targetRate: number; keptUp: boolean }[] } | undefined)?.steps;
+  if (steps?.length) lines.push("", `Search: ${steps.map((step) => `${step.targetRate}/s ${step.keptUp ? "kept up" : "fell behind"}`).join(", ")}.`);
   return [...lines, ""].join("\n");
 }

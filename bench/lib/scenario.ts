@@ -5,7 +5,8 @@ import type { BenchUser } from "./users.ts";
 export interface BenchOptions {
   scenarios: string[];
   quick: boolean;
-  reps: number;
+  /** Repetitions of every scenario; unset: each scenario's default (3 unless it says otherwise). */
+  reps?: number;
   /** Overrides the measured duration of the throughput run and the sync-latency levels (seconds). */
   durationS?: number;
   stack: boolean;
@@ -39,6 +40,8 @@ export interface Scenario<State = unknown> {
   name: string;
   title: string;
   metrics: Metric[];
+  /** Repetitions when --reps is not given (default 3): the minute-long scenarios run fewer to fit the 15-minute budget. */
+  defaultReps?: number;
   /** Needs a process to kill or measure: skipped on the real stack. */
   embeddedOnly?: boolean;
   /** Once before the repetitions (e.g. the throughput search). */

@@ -14,6 +14,8 @@ export interface Session {
   load: WorkerHandle<{ accepted: number; expectedEvents: number }>;
   sockets?: WorkerHandle<{ taskFrames: number; open: number }>;
   connected: number;
+  /** Each event of a user reaches this many tabs. */
+  tabsPerUser: number;
   run(args: RunArgs): Promise<RunResult>;
   snapshot(args?: { reset?: boolean; details?: boolean }): Promise<SocketsSnapshot>;
   stop(): Promise<void>;
@@ -21,12 +23,12 @@ export interface Session {
 
 export async function openSession(
   ctx: ScenarioContext,
-  options: { users: number; sockets: boolean; repetition: number },
+  options: { users: number; tabsPerUser?: number; sockets: boolean; repetition: number },
 ): Promise<Session> {
   const population = await ctx.population(options.users);
   const system = await ctx.target.start({ seedDir: population.seedDir });
   const load = startWorker<{ accepted: number; expectedEvents: number }>(join(WORKERS, "mutations.ts"), {
-    baseUrl: system.url,
+    baseUrl: system.urls.api,
     users: population.users,
     seed: ctx.options.seed + options.repetition,
   });
@@ -40,7 +42,11 @@ export async function openSession(
   };
   try {
     if (options.sockets) {
-      sockets = startWorker(join(WORKERS, "sockets.ts"), { wsUrl: `${system.url.replace(/^http/, "ws")}/ws`, users: population.users });
+      sockets = startWorker(join(WORKERS, "sockets.ts"), {
+        wsUrl: `${system.urls.ws.replace(/^http/, "ws")}/ws`,
+        users: population.users,
+        tabsPerUser: options.tabsPerUser ?? 1,
+      });
       const outcome = await sockets.call<{ connected: number; failed: number }>("connect");
       connected = outcome.connected;
       if (outcome.failed > 0) throw new Error(`${outcome.failed} WebSocket clients could not connect`);
@@ -55,6 +61,7 @@ export async function openSession(
     load,
     sockets,
     connected,
+    tabsPerUser: options.tabsPerUser ?? 1,
     run: (args) => load.call<RunResult>("run", args),
     snapshot: async (args = {}) => {
       if (!sockets) throw new Error("this session has no WebSocket clients");

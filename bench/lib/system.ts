@@ -4,9 +4,21 @@ import { join } from "node:path";
 import { nowMs } from "./clock.ts";
 import { rssBytes } from "./process-stats.ts";
 
+/** Where each public part answers: one address under `bun start`, one per service on the real stack. */
+export interface SystemUrls {
+  /** chat-api: /api/auth, /api/tasks. */
+  api: string;
+  /** audit: /api/audit, /api/audit/gaps. */
+  audit: string;
+  /** websocket: /ws (http:// form). */
+  ws: string;
+  /** chat-api's /metrics (outbox_pending_events). */
+  chatApiMetrics: string;
+}
+
 /** A running system under test, as the scenarios use it. */
 export interface System {
-  url: string;
+  urls: SystemUrls;
   /** Operator token for GET /api/audit/gaps. */
   adminToken: string;
   /** The embedded process (undefined on the real stack). */
@@ -58,19 +70,33 @@ export function embeddedTarget(): Target {
   };
 }
 
+const onePlace = (url: string): SystemUrls => ({ api: url, audit: url, ws: url, chatApiMetrics: url });
+
 /**
- * The real stack (tests/stack, issue 8) when it is up: BENCH_STACK_URL is its
- * public base URL, BENCH_STACK_ADMIN_TOKEN the audit admin token. Users are
- * signed up through the API; there is no process to kill or measure.
+ * The real stack (tests/stack, issue 8) when it is up. BENCH_STACK_URL is one
+ * public base URL (a gateway); BENCH_API_URL, BENCH_AUDIT_URL and
+ * BENCH_WS_URL override it per service (the stack's own ports).
+ * BENCH_STACK_ADMIN_TOKEN is the audit admin token. Users are signed up
+ * through the API; there is no process to kill or measure.
  */
 export function stackTarget(env: Record<string, string | undefined> = process.env): Target {
-  const url = env.BENCH_STACK_URL;
+  const trim = (url: string | undefined) => url?.replace(/\/$/, "");
+  const base = trim(env.BENCH_STACK_URL);
+  const api = trim(env.BENCH_API_URL) ?? base;
   const adminToken = env.BENCH_STACK_ADMIN_TOKEN;
-  if (!url || !adminToken) throw new Error("--stack needs BENCH_STACK_URL and BENCH_STACK_ADMIN_TOKEN (see docs/performance.md)");
+  if (!api || !adminToken) {
+    throw new Error("--stack needs BENCH_STACK_URL (or BENCH_API_URL, BENCH_AUDIT_URL, BENCH_WS_URL) and BENCH_STACK_ADMIN_TOKEN");
+  }
+  const urls: SystemUrls = {
+    api,
+    audit: trim(env.BENCH_AUDIT_URL) ?? base ?? api,
+    ws: trim(env.BENCH_WS_URL) ?? base ?? api,
+    chatApiMetrics: api,
+  };
   return {
     kind: "stack",
     async start() {
-      return { url: url.replace(/\/$/, ""), adminToken, rss: () => undefined, stop: async () => {} };
+      return { urls, adminToken, rss: () => undefined, stop: async () => {} };
     },
   };
 }
@@ -78,9 +104,8 @@ export function stackTarget(env: Record<string, string | undefined> = process.en
 async function startEmbedded(dataDir: string, port: number, options: { keepDataDir?: boolean } = {}): Promise<System> {
   let child = spawnSystem(dataDir, port);
   await untilReady(child, port);
-  const url = `http://127.0.0.1:${port}`;
   return {
-    url,
+    urls: onePlace(`http://127.0.0.1:${port}`),
     adminToken: BENCH_ADMIN_TOKEN,
     get pid() {
       return child.process.pid;

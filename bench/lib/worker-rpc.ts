@@ -1,3 +1,7 @@
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /**
  * Load generators run in their own processes (the system under test in a
  * third), so generating load never competes with measuring in one event
@@ -26,7 +30,10 @@ export function startWorker<Progress = unknown>(script: string, config: unknown)
   const pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void }>();
   let latest: Progress | undefined;
   let nextId = 1;
-  const child = Bun.spawn(["bun", script, JSON.stringify(config)], {
+  // The config (a thousand users' tokens) is too long for a command-line argument: it goes through a file.
+  const configFile = join(tmpdir(), `bench-worker-${process.pid}-${crypto.randomUUID()}.json`);
+  writeFileSync(configFile, JSON.stringify(config));
+  const child = Bun.spawn(["bun", script, configFile], {
     stdio: ["ignore", "inherit", "inherit"],
     serialization: "json",
     ipc(message: Reply) {
@@ -42,6 +49,7 @@ export function startWorker<Progress = unknown>(script: string, config: unknown)
     },
   });
   const exited = child.exited.then((code) => {
+    rmSync(configFile, { force: true });
     for (const waiter of pending.values()) waiter.reject(new Error(`worker ${script} exited (${code})`));
     pending.clear();
   });
@@ -66,7 +74,7 @@ export function startWorker<Progress = unknown>(script: string, config: unknown)
 
 /** Worker side: the config passed on the command line, and the commands it answers. */
 export function serveWorker<Config>(handlers: (config: Config) => Record<string, Handler>): { progress(value: unknown): void } {
-  const config = JSON.parse(process.argv[2] ?? "{}") as Config;
+  const config = JSON.parse(readFileSync(process.argv[2] as string, "utf8")) as Config;
   const table = handlers(config);
   process.on("message", async (message: Request) => {
     const handler = table[message.command];

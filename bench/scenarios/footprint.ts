@@ -26,15 +26,15 @@ export const footprint: Scenario = {
     const quick = ctx.options.quick;
     const { readyMs, system } = await ctx.target.coldStart!();
     try {
-      await Bun.sleep(quick ? 1000 : 5000);
+      await Bun.sleep(quick ? 1000 : 3000);
       const idleRssMb = (system.rss() ?? 0) / MB;
-      const users = await signUpUsers(system.url, quick ? 5 : 50, `footprint-${repetition}`);
-      const sockets = startWorker(join(WORKERS, "sockets.ts"), { wsUrl: `${system.url.replace(/^http/, "ws")}/ws`, users });
-      const load = startWorker(join(WORKERS, "mutations.ts"), { baseUrl: system.url, users, seed: ctx.options.seed + repetition });
+      const users = await signUpUsers(system.urls.api, quick ? 3 : 10, `footprint-${repetition}`);
+      const sockets = startWorker(join(WORKERS, "sockets.ts"), { wsUrl: `${system.urls.ws.replace(/^http/, "ws")}/ws`, users, tabsPerUser: 5 });
+      const load = startWorker(join(WORKERS, "mutations.ts"), { baseUrl: system.urls.api, users, seed: ctx.options.seed + repetition });
       try {
         await sockets.call("connect");
         const rss = sampleRss(system.pid as number);
-        const result = await load.call<{ accepted: number; elapsedMs: number }>("run", { concurrency: 64, durationMs: quick ? 1500 : 8000 });
+        const result = await load.call<{ accepted: number; elapsedMs: number }>("run", { concurrency: 64, durationMs: quick ? 1500 : 6000 });
         return {
           coldStartMs: readyMs,
           idleRssMb,

@@ -1,5 +1,6 @@
 import { auditGaps, pipelineDrained, timeUntil } from "../lib/probes.ts";
 import type { Scenario } from "../lib/scenario.ts";
+import { crowd } from "../lib/crowd.ts";
 import { openSession } from "../lib/session.ts";
 import type { BenchUser } from "../lib/users.ts";
 
@@ -48,7 +49,7 @@ export const recovery: Scenario = {
   async run(ctx, repetition) {
     const quick = ctx.options.quick;
     const rate = quick ? 50 : 300;
-    const session = await openSession(ctx, { users: quick ? 10 : 100, sockets: false, repetition });
+    const session = await openSession(ctx, { users: crowd(quick).users, sockets: false, repetition });
     const { system } = session;
     try {
       await session.run({ concurrency: 16, durationMs: quick ? 500 : 2000 });
@@ -59,9 +60,9 @@ export const recovery: Scenario = {
       await session.load.call("stop");
       const load = await running;
       const { readyMs } = await crash;
-      const drainedAfterReady = await timeUntil(() => pipelineDrained(system.url, system.adminToken), 60_000, 20);
+      const drainedAfterReady = await timeUntil(() => pipelineDrained(system), 60_000, 20);
       const drainedMs = drainedAfterReady === undefined ? Number.POSITIVE_INFINITY : readyMs + drainedAfterReady;
-      const audited = await auditedTaskKeys(system.url, session.population.users);
+      const audited = await auditedTaskKeys(system.urls.audit, session.population.users);
       const accepts = load.accepts ?? [];
       return {
         rate,
@@ -69,7 +70,7 @@ export const recovery: Scenario = {
         drainedMs,
         acceptedBeforeKill: accepts.length,
         eventsLost: accepts.filter(([key]) => !audited.has(key)).length,
-        gapsAfter: (await auditGaps(system.url, system.adminToken)).missing,
+        gapsAfter: (await auditGaps(system)).missing,
       };
     } finally {
       await session.stop();

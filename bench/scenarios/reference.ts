@@ -53,7 +53,7 @@ export const reference: Scenario = {
     { key: "postgresInsertTps16", label: "PostgreSQL insert tx, 16 connections", unit: "tx/s" },
   ],
   async run(ctx) {
-    const durationMs = ctx.options.quick ? 1000 : 4000;
+    const durationMs = ctx.options.quick ? 1000 : 3000;
     const result: Record<string, number> = {
       bunHttpRps: await bunHttpRequestsPerSecond(durationMs),
       pgliteInsertTps: await insertsPerSecond({ engine: "pglite", dataDir: tempDir("pglite"), concurrency: 1 }, durationMs),

@@ -1,10 +1,10 @@
 import type { RunArgs } from "../workers/mutations.ts";
 import { timeUntil } from "../lib/probes.ts";
 import type { Scenario } from "../lib/scenario.ts";
+import { crowd } from "../lib/crowd.ts";
 import { openSession, type Session } from "../lib/session.ts";
 import { distribution } from "../lib/stats.ts";
 
-const clients = (quick: boolean) => (quick ? 20 : 1000);
 
 /**
  * One load level: every accepted mutation's key against the first frame with
@@ -47,7 +47,7 @@ async function measureLevel(session: Session, args: RunArgs) {
 
 /**
  * Client sync latency: mutation accepted -> frame on a WebSocket of the same
- * user, with 1,000 connected clients, at 100/s, 1,000/s and the maximum
+ * user (its first tab to get it), with 1,000 connected clients, at 100/s, 1,000/s and the maximum
  * (closed loop, 64 mutations in flight).
  */
 export const syncLatency: Scenario = {
@@ -67,7 +67,7 @@ export const syncLatency: Scenario = {
   async run(ctx, repetition) {
     const quick = ctx.options.quick;
     const durationMs = (ctx.options.durationS ?? (quick ? 2 : 10)) * 1000;
-    const session = await openSession(ctx, { users: clients(quick), sockets: true, repetition });
+    const session = await openSession(ctx, { ...crowd(quick), sockets: true, repetition });
     try {
       // Warm-up: JIT, PGlite caches and every tab's first frame.
       await session.run({ rate: 100, durationMs: quick ? 1000 : 3000 });

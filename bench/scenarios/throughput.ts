@@ -1,11 +1,10 @@
 import { nowMs } from "../lib/clock.ts";
 import { auditGaps, outboxPending, pipelineDrained, timeUntil } from "../lib/probes.ts";
-import { sampleRss } from "../lib/process-stats.ts";
+import { cpuSeconds, sampleRss } from "../lib/process-stats.ts";
 import type { Scenario, ScenarioContext } from "../lib/scenario.ts";
+import { crowd } from "../lib/crowd.ts";
 import { openSession, type Session } from "../lib/session.ts";
 
-/** Users (each with one connected tab) the mutations are spread over. */
-export const throughputUsers = (quick: boolean) => (quick ? 20 : 1000);
 /** After the load stops, everything published must be delivered within this: the backlog stayed bounded. */
 const MAX_DRAIN_MS = 3000;
 
@@ -23,6 +22,8 @@ export interface StepOutcome {
   keptUp: boolean;
   httpP99Ms: number;
   rssPeakMb: number;
+  /** CPU the system process spent per accepted mutation, load and drain together (embedded only). */
+  cpuMsPerMutation: number;
 }
 
 /**
@@ -34,17 +35,18 @@ export interface StepOutcome {
 export async function loadStep(session: Session, rate: number, durationMs: number): Promise<StepOutcome> {
   const { system } = session;
   await session.snapshot({ reset: true });
-  const before = await auditGaps(system.url, system.adminToken);
+  const before = await auditGaps(system);
   let maxOutboxPending = 0;
   let maxWebsocketLag = 0;
   const rss = system.pid ? sampleRss(system.pid) : undefined;
+  const cpuBefore = system.pid ? cpuSeconds(system.pid) : undefined;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      maxOutboxPending = Math.max(maxOutboxPending, (await outboxPending(system.url).catch(() => 0)) ?? 0);
+      maxOutboxPending = Math.max(maxOutboxPending, (await outboxPending(system).catch(() => 0)) ?? 0);
       const accepted = session.load.progress()?.accepted ?? 0;
-      const frames = session.sockets?.progress()?.taskFrames ?? accepted;
-      maxWebsocketLag = Math.max(maxWebsocketLag, accepted - frames);
+      const frames = session.sockets?.progress()?.taskFrames ?? accepted * session.tabsPerUser;
+      maxWebsocketLag = Math.max(maxWebsocketLag, accepted - frames / session.tabsPerUser);
       await Bun.sleep(500);
     }
   })();
@@ -53,12 +55,13 @@ export async function loadStep(session: Session, rate: number, durationMs: numbe
   await sampler;
   const loadEnded = nowMs();
   const drained = await timeUntil(
-    async () => (await session.snapshot()).taskFrames >= result.accepted && (await pipelineDrained(system.url, system.adminToken)),
+    async () => (await session.snapshot()).taskFrames >= result.accepted * session.tabsPerUser && (await pipelineDrained(system)),
     30_000,
     25,
   );
   const drainMs = drained === undefined ? Number.POSITIVE_INFINITY : nowMs() - loadEnded;
-  const after = await auditGaps(system.url, system.adminToken);
+  const cpuAfter = system.pid ? cpuSeconds(system.pid) : undefined;
+  const after = await auditGaps(system);
   const failed = Object.values(result.failed).reduce((sum, count) => sum + count, 0);
   // Over the offered window: requests still in flight when it closed are answered just after.
   const seconds = durationMs / 1000;
@@ -75,12 +78,13 @@ export async function loadStep(session: Session, rate: number, durationMs: numbe
     keptUp: result.accepted >= 0.95 * rate * seconds && failed === 0 && result.behind === 0 && drainMs <= MAX_DRAIN_MS,
     httpP99Ms: result.httpMs.p99,
     rssPeakMb: (rss?.stop() ?? 0) / 2 ** 20,
+    cpuMsPerMutation: cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / result.accepted : Number.NaN,
   };
 }
 
 async function warmUp(session: Session, quick: boolean) {
   await session.run({ concurrency: 16, durationMs: quick ? 1000 : 3000 });
-  await timeUntil(() => pipelineDrained(session.system.url, session.system.adminToken), 30_000);
+  await timeUntil(() => pipelineDrained(session.system), 30_000);
 }
 
 interface Search {
@@ -97,6 +101,7 @@ interface Search {
 export const throughput: Scenario<Search> = {
   name: "throughput",
   title: "Throughput: highest sustained rate of mixed task mutations",
+  defaultReps: 2,
   metrics: [
     { key: "mutationsPerSecond", label: "mutations/s sustained", unit: "/s", goal: ">= 5000" },
     { key: "eventsPerSecond", label: "events/s published", unit: "/s" },
@@ -107,11 +112,12 @@ export const throughput: Scenario<Search> = {
     { key: "drainMs", label: "drain after load", unit: "ms" },
     { key: "httpP99Ms", label: "HTTP p99", unit: "ms" },
     { key: "rssPeakMb", label: "RSS at this load", unit: "MB" },
+    { key: "cpuMsPerMutation", label: "system CPU per mutation", unit: "ms" },
   ],
   async prepare(ctx: ScenarioContext): Promise<Search> {
     const quick = ctx.options.quick;
-    const stepMs = quick ? 1500 : 8000;
-    const session = await openSession(ctx, { users: throughputUsers(quick), sockets: true, repetition: 0 });
+    const stepMs = quick ? 1500 : 6000;
+    const session = await openSession(ctx, { ...crowd(quick), sockets: true, repetition: 0 });
     try {
       await warmUp(session, quick);
       const steps: StepOutcome[] = [];
@@ -120,7 +126,7 @@ export const throughput: Scenario<Search> = {
         ctx.log(`  search ${outcome.targetRate}/s: ${outcome.keptUp ? "kept up" : "fell behind"} (${outcome.mutationsPerSecond.toFixed(0)}/s, drain ${outcome.drainMs.toFixed(0)} ms)`);
         steps.push(outcome);
         // Let a failed step's backlog clear before the next one.
-        await timeUntil(() => pipelineDrained(session.system.url, session.system.adminToken), 60_000);
+        await timeUntil(() => pipelineDrained(session.system), 60_000);
         return outcome.keptUp;
       };
       let low = 0;
@@ -136,7 +142,7 @@ export const throughput: Scenario<Search> = {
         high /= 2;
         if (await step(high)) low = high;
       }
-      for (let round = 0; round < (quick ? 0 : 2) && high !== Number.POSITIVE_INFINITY; round += 1) {
+      for (let round = 0; round < (quick ? 0 : 1) && high !== Number.POSITIVE_INFINITY; round += 1) {
         const middle = (low + high) / 2;
         if (await step(middle)) low = middle;
         else high = middle;
@@ -149,7 +155,7 @@ export const throughput: Scenario<Search> = {
   async run(ctx, repetition, search) {
     const quick = ctx.options.quick;
     const durationMs = (ctx.options.durationS ?? (quick ? 3 : 60)) * 1000;
-    const session = await openSession(ctx, { users: throughputUsers(quick), sockets: true, repetition });
+    const session = await openSession(ctx, { ...crowd(quick), sockets: true, repetition });
     try {
       await warmUp(session, quick);
       const outcome = await loadStep(session, Math.max(1, search.bestRate), durationMs);

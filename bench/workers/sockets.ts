@@ -23,7 +23,16 @@ export interface SocketsSnapshot {
   /** [eventKey, firstReceivedAtMs] of task events since the last reset. */
   keys?: [string, number][];
   /** Triggered reminders since the last reset. */
-  reminders?: { reminderId: string; remindAt: string; firedAt: string; receivedAt: number[] }[];
+  reminders?: ReminderFrames[];
+}
+
+/** One triggered reminder as the tabs saw it: a receive time per frame, and repeats on the same tab. */
+export interface ReminderFrames {
+  reminderId: string;
+  remindAt: string;
+  firedAt: string;
+  receivedAt: number[];
+  repeats: number;
 }
 
 interface Frame {
@@ -39,7 +48,7 @@ const { progress } = serveWorker<SocketsConfig>((config) => {
   let taskFrames = 0;
   let duplicateTaskFrames = 0;
   let keys = new Map<string, number>();
-  let reminders = new Map<string, { reminderId: string; remindAt: string; firedAt: string; receivedAt: number[] }>();
+  let reminders = new Map<string, ReminderFrames>();
   setInterval(() => progress({ taskFrames, open: sockets.length - closed }), 500).unref();
 
   function onFrame(raw: string, seen: Set<string>) {
@@ -55,8 +64,10 @@ const { progress } = serveWorker<SocketsConfig>((config) => {
       if (!keys.has(key)) keys.set(key, receivedAt);
     } else if (type === "todo.reminder.triggered.v1" && frame.data?.reminderId) {
       const { reminderId, remindAt = "", firedAt = "" } = frame.data;
-      const entry = reminders.get(reminderId) ?? { reminderId, remindAt, firedAt, receivedAt: [] };
+      const entry = reminders.get(reminderId) ?? { reminderId, remindAt, firedAt, receivedAt: [], repeats: 0 };
       entry.receivedAt.push(receivedAt);
+      if (seen.has(`reminder:${reminderId}`)) entry.repeats += 1;
+      seen.add(`reminder:${reminderId}`);
       reminders.set(reminderId, entry);
     }
   }

@@ -30,6 +30,9 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<P
     ...(await pgliteAssets()),
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
+    // PostgreSQL's default 128MB of shared buffers is most of an idle embedded process's memory;
+    // the system's tables are small and the OS page cache backs them anyway (docs/performance.md).
+    postgresqlconf: ["shared_buffers = 32MB"],
     // PGlite returns bigint as BigInt; the postgres package returns string.
     parsers: { [types.INT8]: (value: string) => value },
     // PGlite sends a string as raw JSON text; the postgres package encodes it as a JSON string.
