@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, te
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient } from "./harness/api-client.ts";
 import { aboutTask, closeAll, handshakeStatus, openTab, type BrowserTab, type Frame } from "../../services/embedded/src/testing/browser-tab.ts";
-import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
+import { startSystem, type SystemUnderTest } from "./harness/system-under-test.ts";
 
 /**
  * Live sync through the whole system: REST writes on chat-api become events
@@ -11,13 +11,13 @@ import { startTestHost, type TestHost } from "../../services/embedded/src/testin
  */
 setDefaultTimeout(60_000);
 
-let system: TestHost;
+let system: SystemUnderTest;
 let api: ApiClient;
 const tabs = new Set<BrowserTab>();
 
 beforeAll(async () => {
-  system = await startTestHost();
-  api = apiClient(system.url);
+  system = await startSystem();
+  api = apiClient(system.urls);
 });
 afterEach(() => closeAll(tabs));
 afterAll(() => system?.stop());
@@ -30,9 +30,9 @@ describe("live sync over WebSockets", () => {
     const alice = await api.signup("alice");
     const bob = await api.signup("bob");
     // One tab authenticates by query string, the other by subprotocol, as browsers may.
-    const first = await openTab(system.url, { token: alice.token, via: "query" }, tabs);
-    const second = await openTab(system.url, { token: alice.token, via: "protocol" }, tabs);
-    const bobsTab = await openTab(system.url, { token: bob.token }, tabs);
+    const first = await openTab(system.urls.ws, { token: alice.token, via: "query" }, tabs);
+    const second = await openTab(system.urls.ws, { token: alice.token, via: "protocol" }, tabs);
+    const bobsTab = await openTab(system.urls.ws, { token: bob.token }, tabs);
     expect(second.protocol()).toBe("todo.v1");
 
     const task = await api.createTask(alice, { title: "Water the plants" });
@@ -61,17 +61,17 @@ describe("live sync over WebSockets", () => {
 
   test("a handshake without a valid token is refused with 401 and no upgrade", async () => {
     const handshake = (query: string, protocol?: string) =>
-      handshakeStatus(system.url, query, protocol ? { "sec-websocket-protocol": protocol } : {});
+      handshakeStatus(system.urls.ws, query, protocol ? { "sec-websocket-protocol": protocol } : {});
     expect((await handshake("")).status).toBe(401);
     expect((await handshake("?token=not-a-jwt")).status).toBe(401);
     expect((await handshake("", "todo.v1, bearer.not-a-jwt")).status).toBe(401);
-    await expect(openTab(system.url, { token: "not-a-jwt" }, tabs)).rejects.toThrow("handshake");
+    await expect(openTab(system.urls.ws, { token: "not-a-jwt" }, tabs)).rejects.toThrow("handshake");
   });
 
   test("a tab that reconnects during a burst of 100 changes replays all of them in order, without duplicates", async () => {
     const carol = await api.signup("carol");
     const task = await api.createTask(carol, { title: "change 0" });
-    const before = await openTab(system.url, { token: carol.token }, tabs);
+    const before = await openTab(system.urls.ws, { token: carol.token }, tabs);
     await api.updateTask(carol, task.id, { title: "warm-up" });
     await before.nextFrame((frame) => frame.data.task?.title === "warm-up", "the warm-up change");
 
@@ -90,7 +90,7 @@ describe("live sync over WebSockets", () => {
     await waitFor(() => written >= 50, { message: "50 changes written", timeoutMs: 30_000 });
 
     const writtenAtReconnect = written;
-    const after = await openTab(system.url, { token: carol.token, after: lastSeen.id }, tabs);
+    const after = await openTab(system.urls.ws, { token: carol.token, after: lastSeen.id }, tabs);
     await burst;
     await after.until((frames) => changesIn(frames).includes(100), "change 100 after reconnecting", 15_000);
 
@@ -109,7 +109,7 @@ describe("live sync over WebSockets", () => {
 
   test("a reconnect after an unknown event id starts with todo.sync.reset.v1, then live events follow", async () => {
     const dave = await api.signup("dave");
-    const tab = await openTab(system.url, { token: dave.token, after: "0190f3a0-0000-7000-8000-00000000dead" }, tabs);
+    const tab = await openTab(system.urls.ws, { token: dave.token, after: "0190f3a0-0000-7000-8000-00000000dead" }, tabs);
     const reset = await tab.nextFrame((frame) => frame.type === "todo.sync.reset.v1", "the reset frame");
     expect(tab.frames[0]).toBe(reset);
     expect(reset.data.userId).toBe(dave.userId);

@@ -3,7 +3,7 @@ import type { Task } from "@todo/common";
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type AuditItem, type TestUser } from "./harness/api-client.ts";
 import { caughtUp, finishedDeliveries } from "./harness/delivery-progress.ts";
-import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
+import { startSystem, type SystemUnderTest } from "./harness/system-under-test.ts";
 
 /**
  * Recurring tasks end to end: completing an occurrence makes recurring-task
@@ -12,24 +12,18 @@ import { startTestHost, type TestHost } from "../../services/embedded/src/testin
  */
 setDefaultTimeout(60_000);
 
-let system: TestHost;
+let system: SystemUnderTest;
 let api: ApiClient;
 
 beforeAll(async () => {
-  system = await startTestHost();
-  api = apiClient(system.url);
+  system = await startSystem();
+  api = apiClient(system.urls);
 });
 afterAll(() => system?.stop());
 
 /** Re-publishes an event exactly as chat-api's outbox relay would, through chat-api's sidecar. */
 async function republish(event: unknown, partitionKey: string): Promise<void> {
-  const response = await system.host.runtime.sidecar("chat-api")(
-    new Request(`http://dapr.local/v1.0/publish/pubsub/task-events?metadata.partitionKey=${partitionKey}`, {
-      method: "POST",
-      headers: { "content-type": "application/cloudevents+json" },
-      body: JSON.stringify(event),
-    }),
-  );
+  const response = await system.republish(event, partitionKey);
   expect(response.status).toBe(204);
 }
 

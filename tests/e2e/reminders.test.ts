@@ -3,7 +3,7 @@ import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type TestUser } from "./harness/api-client.ts";
 import { closeAll, openTab, type BrowserTab } from "../../services/embedded/src/testing/browser-tab.ts";
 import { caughtUp } from "./harness/delivery-progress.ts";
-import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
+import { startSystem, type SystemUnderTest } from "./harness/system-under-test.ts";
 
 /**
  * Reminders end to end: chat-api schedules, notification fires the Dapr job
@@ -15,7 +15,7 @@ setDefaultTimeout(60_000);
 // The issue's bound for a reminder in the embedded runtime (the target is 1 s).
 const LATENESS_BOUND_MS = 5000;
 
-let system: TestHost;
+let system: SystemUnderTest;
 let api: ApiClient;
 const tabs = new Set<BrowserTab>();
 /** Everyone who uses this system, so "every event so far" can be counted from their audit trails. */
@@ -27,8 +27,8 @@ const signup = async (label: string) => {
 };
 
 beforeAll(async () => {
-  system = await startTestHost();
-  api = apiClient(system.url);
+  system = await startSystem();
+  api = apiClient(system.urls);
 });
 afterEach(() => closeAll(tabs));
 afterAll(() => system?.stop());
@@ -39,7 +39,7 @@ const reminderIdOf = (taskId: string, remindAt: string) => `${taskId}-${Date.par
 describe("reminders", () => {
   test("a reminder set 2 s ahead reaches the user's open tab on time", async () => {
     const erin = await signup("erin");
-    const tab = await openTab(system.url, { token: erin.token }, tabs);
+    const tab = await openTab(system.urls.ws, { token: erin.token }, tabs);
     const remindAt = inSeconds(2);
     const task = await api.createTask(erin, { title: "Stretch", remindAt });
     const reminderId = reminderIdOf(task.id, task.remindAt!);
@@ -71,7 +71,7 @@ describe("reminders", () => {
 
   test("a reminder that fires while no tab is open arrives on the next connection, then is recorded as delivered", async () => {
     const frank = await signup("frank");
-    const earlier = await openTab(system.url, { token: frank.token }, tabs);
+    const earlier = await openTab(system.urls.ws, { token: frank.token }, tabs);
     const task = await api.createTask(frank, { title: "Call the dentist", remindAt: inSeconds(2) });
     const reminderId = reminderIdOf(task.id, task.remindAt!);
     await earlier.nextFrame((frame) => frame.type === "todo.reminder.scheduled.v1" && frame.data.reminderId === reminderId, "the scheduled reminder");
@@ -87,7 +87,7 @@ describe("reminders", () => {
     expect((await api.auditTrail(frank, { taskId: task.id, type: "todo.reminder.delivered.v1" })).length).toBe(0);
 
     // A fresh page load (no replay cursor): only the offline queue can bring it.
-    const later = await openTab(system.url, { token: frank.token }, tabs);
+    const later = await openTab(system.urls.ws, { token: frank.token }, tabs);
     const triggered = await later.nextFrame(
       (frame) => frame.type === "todo.reminder.triggered.v1" && frame.data.reminderId === reminderId,
       "the queued reminder on reconnect",
@@ -104,7 +104,7 @@ describe("reminders", () => {
     expect(delivered.map((item) => item.event.data.reminderId)).toEqual([reminderId]);
 
     // Delivered means dequeued: the next tab does not get it again (a live change marks where its queue would have been).
-    const third = await openTab(system.url, { token: frank.token }, tabs);
+    const third = await openTab(system.urls.ws, { token: frank.token }, tabs);
     await api.updateTask(frank, task.id, { title: "Call the dentist (done soon)" });
     await third.nextFrame((frame) => frame.type === "todo.task.updated.v1" && frame.data.task?.id === task.id, "the live change");
     expect(third.frames.filter((frame) => frame.type === "todo.reminder.triggered.v1")).toEqual([]);

@@ -1,4 +1,5 @@
 import type { Task } from "@todo/common";
+import type { SystemUrls } from "./system-under-test.ts";
 
 /** A signed-up user as a browser holds it: the bearer token and the id events carry as data.userId. */
 export interface TestUser {
@@ -26,9 +27,14 @@ export interface AuditGaps {
 
 export type TaskFields = Partial<Pick<Task, "title" | "description" | "priority" | "tags" | "dueAt" | "remindAt" | "recurrence">>;
 
-/** The public REST surface (chat-api, audit, metrics) of one running system, as a client uses it. */
-export function apiClient(baseUrl: string) {
+/**
+ * The public REST surface (chat-api, audit, metrics) of one running system, as
+ * a client uses it: one base URL (bun start), or one per service (the real stack).
+ */
+export function apiClient(base: string | SystemUrls) {
+  const urls: SystemUrls = typeof base === "string" ? { api: base, audit: base, ws: base, metrics: () => base } : base;
   async function call<T>(method: string, path: string, options: { token?: string; body?: unknown; expect?: number[] } = {}): Promise<T> {
+    const baseUrl = path.startsWith("/api/audit") ? urls.audit : urls.api;
     const headers: Record<string, string> = {};
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -93,7 +99,7 @@ export function apiClient(baseUrl: string) {
 
     /** Sum of a Prometheus counter's samples whose labels include `labels` (0 when none yet). */
     async counter(name: string, labels: Record<string, string>): Promise<number> {
-      const text = await (await fetch(`${baseUrl}/metrics`)).text();
+      const text = await (await fetch(`${urls.metrics(labels.service ?? "chat-api")}/metrics`)).text();
       let sum = 0;
       for (const line of text.split("\n")) {
         const match = line.match(/^([a-zA-Z_:][\w:]*)\{([^}]*)\} (\S+)$/);
