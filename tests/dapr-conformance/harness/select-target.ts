@@ -2,6 +2,7 @@
  * Picks the sidecar implementation under test from DAPR_CONFORMANCE_TARGET
  * (default `embedded`).
  */
+import { createDaprdTarget } from "./daprd-target.ts";
 import { createEmbeddedTarget } from "./embedded-target.ts";
 import type { SidecarTarget } from "./sidecar-target.ts";
 
@@ -10,16 +11,10 @@ export function selectTarget(env: Record<string, string | undefined> = process.e
   switch (name) {
     case "embedded":
       return createEmbeddedTarget();
-    // ── daprd target: plug in here ──────────────────────────────────────────
-    // A later issue adds harness/daprd-target.ts exporting createDaprdTarget():
-    // it writes components (pubsub.kafka `pubsub`, state.redis `statestore`,
-    // a secret store `secretstore` holding `conformance-secret`) and a
-    // Resiliency with a quick inbound retry policy into a resources dir, then
-    // starts `daprd --app-id --app-port --dapr-http-port --resources-path ...
-    // --scheduler-host-address ...` per sidecar. See README.md, "Targets".
-    //   case "daprd":
-    //     return createDaprdTarget();
+    case "daprd":
+      // A real daprd over the stack's Kafka, Redis and Scheduler (tests/stack).
+      return createDaprdTarget();
     default:
-      throw new Error(`unknown DAPR_CONFORMANCE_TARGET "${name}" (known: embedded)`);
+      throw new Error(`unknown DAPR_CONFORMANCE_TARGET "${name}" (known: embedded, daprd)`);
   }
 }
