@@ -3,7 +3,7 @@ import type { Database } from "bun:sqlite";
 /**
  * Dapr state in the runtime's SQLite file, with the semantics daprd gives
  * state.redis / state.postgresql v2: ETags (optimistic concurrency),
- * first-write, multi-item atomic saves, transactions and per-item TTL.
+ * first-write, multi-item atomic saves, transactions (no rollback, as on Redis) and per-item TTL.
  *
  * Keys here are the keys as stored (`<appId>||<key>`); the HTTP layer adds
  * the app prefix, so apps are isolated from each other by construction.
@@ -52,7 +52,11 @@ export interface StateStore {
   save(store: string, writes: StateWrite[]): void;
   /** Deleting a missing key without an ETag succeeds (throws StateError on mismatch). */
   delete(store: string, key: string, etag?: string): void;
-  /** All operations in order in one SQLite transaction; any failure changes nothing. */
+  /**
+   * All operations in order in one SQLite transaction. Like daprd over Redis,
+   * an operation whose ETag or first-write check fails is skipped, the others
+   * are applied, and the call throws the first StateError.
+   */
   transact(store: string, operations: StateOperation[]): void;
   /** Removes expired rows (reads already hide them); returns how many. */
   sweepExpired(): number;
@@ -143,11 +147,22 @@ export function createStateStore(db: Database, options: StateStoreOptions = {}):
     for (const write of writes) applyWrite(store, write, at);
   });
   const deleteOne = db.transaction((store: string, deletion: StateDeletion, at: number) => applyDelete(store, deletion, at));
+  // daprd over state.redis runs a transaction as one MULTI/EXEC of per-key
+  // scripts: an operation whose ETag no longer matches fails, the others are
+  // applied anyway (Redis has no rollback), and the request answers 500. The
+  // real stack does exactly that, so apps must not rely on a rollback here either.
   const runOperations = db.transaction((store: string, operations: StateOperation[], at: number) => {
+    const failures: StateError[] = [];
     for (const op of operations) {
-      if (op.operation === "upsert") applyWrite(store, op.request, at);
-      else applyDelete(store, op.request, at);
+      try {
+        if (op.operation === "upsert") applyWrite(store, op.request, at);
+        else applyDelete(store, op.request, at);
+      } catch (error) {
+        if (!(error instanceof StateError)) throw error;
+        failures.push(error);
+      }
     }
+    return failures;
   });
 
   let timer: ReturnType<typeof setInterval> | undefined;
@@ -160,7 +175,10 @@ export function createStateStore(db: Database, options: StateStoreOptions = {}):
     },
     save: (storeName, writes) => saveAll.immediate(storeName, writes, now()),
     delete: (storeName, key, etag) => deleteOne.immediate(storeName, etag === undefined ? { key } : { key, etag }, now()),
-    transact: (storeName, operations) => runOperations.immediate(storeName, operations, now()),
+    transact: (storeName, operations) => {
+      const [failure] = runOperations.immediate(storeName, operations, now());
+      if (failure) throw failure;
+    },
     sweepExpired: () => deleteExpired.run({ now: now() }).changes,
     start: () => {
       if (timer) return;
