@@ -80,6 +80,12 @@ describe("durability across kill -9", () => {
     const before = `before-crash-${crypto.randomUUID()}`;
     await publishOk(under.dapr, pubsub, topics.acked, { marker: before }, { partitionKey: key });
     await waitForMarker(topics.acked, before, "the marker published behind the 10 events");
+    // Kafka: the consumer commits offsets periodically; the acks must be committed before the crash.
+    await waitFor(() => run.target.acknowledgementsDurable(under.appId, topics.acked), {
+      timeoutMs: profile.deliveryTimeoutMs,
+      intervalMs: 200,
+      message: "the sidecar to make its acknowledgements durable",
+    });
 
     await under.sidecar.kill();
     await under.sidecar.restart();

@@ -5,7 +5,9 @@
 set -euo pipefail
 KAFKA_VERSION=3.9.1
 CACHE_DIR="${REALSTACK_CACHE:-$HOME/.cache/realstack}"
-OUT="$CACHE_DIR/kafka-$KAFKA_VERSION/libs"
+# The pom's hash in the path: a changed dependency list fetches a fresh set.
+POM="$(dirname "$0")/kafka/pom.xml"
+OUT="$CACHE_DIR/kafka-$KAFKA_VERSION-$(sha256sum "$POM" | cut -c1-8)/libs"
 if [[ -f "$OUT/.complete" ]]; then
   echo "$OUT"
   exit 0
@@ -15,7 +17,7 @@ echo "fetch-kafka: Kafka $KAFKA_VERSION jars from Maven Central into $OUT" >&2
 rm -rf "$OUT"
 mkdir -p "$OUT"
 # The plugin is pinned: Maven 3.8's default maven-dependency-plugin is old.
-mvn -B -q -f "$(dirname "$0")/kafka/pom.xml" \
+mvn -B -q -f "$POM" \
   org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
   -DincludeScope=runtime -DoutputDirectory="$OUT" >&2
 touch "$OUT/.complete"

@@ -49,6 +49,8 @@ export function createEmbeddedTarget(): SidecarTarget {
   return {
     profile,
     start: (options) => startEmbeddedSidecar(options, secretValue),
+    // An ack is committed to SQLite before the next delivery of its partition.
+    acknowledgementsDurable: async () => true,
   };
 }
 

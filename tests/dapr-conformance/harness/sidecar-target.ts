@@ -52,4 +52,12 @@ export interface TargetProfile {
 export interface SidecarTarget {
   readonly profile: TargetProfile;
   start(options: SidecarStartOptions): Promise<Sidecar>;
+  /**
+   * True once every event of `topic` the app acknowledged is durably marked
+   * as consumed, so a kill -9 now cannot bring it back. The embedded runtime
+   * records an ack before the next delivery; daprd's Kafka consumer commits
+   * offsets every second (Sarama's auto-commit), so until then a crash
+   * redelivers them (at-least-once).
+   */
+  acknowledgementsDurable(appId: string, topic: string): Promise<boolean>;
 }
