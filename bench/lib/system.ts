@@ -47,6 +47,8 @@ const children = new Set<Bun.Subprocess>();
 process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
+// A signal ends the harness without "exit" handlers unless it exits itself.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
 export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `bench-${label}-`));

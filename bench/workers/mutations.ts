@@ -27,6 +27,8 @@ export interface RunArgs {
   recordKeys?: boolean;
   /** Open loop: most requests in flight before new ones count as "behind". */
   maxInFlight?: number;
+  /** Requests still unanswered this long after the window closes are aborted (counted as "aborted"). Default 5 s. */
+  graceMs?: number;
 }
 
 export interface RunResult {
@@ -74,6 +76,7 @@ const { progress } = serveWorker<MutationsConfig>((config) => {
   const random = seededRandom(config.seed);
   const tasks = new Map<string, LiveTask[]>(config.users.map((user) => [user.userId, []]));
   let stopRequested = false;
+  let abort = new AbortController();
   let progressState = { accepted: 0, expectedEvents: 0 };
   setInterval(() => progress(progressState), 500).unref();
 
@@ -82,6 +85,7 @@ const { progress } = serveWorker<MutationsConfig>((config) => {
       method,
       headers: { authorization: `Bearer ${user.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
       body: body === undefined ? undefined : JSON.stringify(body),
+      signal: abort.signal,
     });
   }
 
@@ -114,7 +118,8 @@ const { progress } = serveWorker<MutationsConfig>((config) => {
               ? await call(user, "POST", `/api/tasks/${target!.id}/complete`)
               : await call(user, "DELETE", `/api/tasks/${target!.id}`);
     } catch {
-      result.failed.network = (result.failed.network ?? 0) + 1;
+      const reason = abort.signal.aborted ? "aborted" : "network";
+      result.failed[reason] = (result.failed[reason] ?? 0) + 1;
       if (target) own.push(target);
       return;
     }
@@ -149,6 +154,7 @@ const { progress } = serveWorker<MutationsConfig>((config) => {
 
   async function run(args: RunArgs): Promise<RunResult> {
     stopRequested = false;
+    abort = new AbortController();
     httpMs = [];
     const result: RunResult = {
       issued: 0,
@@ -168,7 +174,10 @@ const { progress } = serveWorker<MutationsConfig>((config) => {
     const launch = () => {
       result.issued += 1;
       const user = pick(random, config.users);
-      const promise = mutate(user, chooseKind(), result, keys).finally(() => inFlight.delete(promise));
+      const promise = mutate(user, chooseKind(), result, keys)
+        // An answer cut off while its body was read: unknown outcome, like an abort before it.
+        .catch(() => void (result.failed.aborted = (result.failed.aborted ?? 0) + 1))
+        .finally(() => inFlight.delete(promise));
       inFlight.add(promise);
     };
     if (args.concurrency !== undefined) {
@@ -192,7 +201,10 @@ const { progress } = serveWorker<MutationsConfig>((config) => {
         }
         await Bun.sleep(2);
       }
+      // An overloaded system would keep the run going for minutes: what is not answered after the grace is cut off.
+      const grace = setTimeout(() => abort.abort(), args.graceMs ?? 5000);
       await Promise.all(inFlight);
+      clearTimeout(grace);
     }
     result.elapsedMs = nowMs() - start;
     result.httpMs = distribution(httpMs);
