@@ -217,7 +217,10 @@ export async function stopStack(state: StackState): Promise<void> {
   const postgres = state.processes.find((record) => record.name === "postgres");
   if (postgres) await stopPostgres(state.dir, postgres);
   if (existsSync(CURRENT)) unlinkSync(CURRENT);
-  if (process.env.STACK_KEEP_STATE !== "1") rmSync(state.dir, { recursive: true, force: true });
+  // Data goes; the logs stay for a look after a failed run (the next stack:up uses a new dir).
+  if (existsSync(state.dir)) {
+    for (const entry of readdirSync(state.dir)) if (entry !== "logs") rmSync(join(state.dir, entry), { recursive: true, force: true });
+  }
 }
 
 /** runuser may have left the postmaster as its child: stop the postmaster by its pid file. */
