@@ -6,22 +6,22 @@
  * needs, a secrets file holding `conformance-secret`, and a Resiliency with a
  * quick inbound retry policy (without one daprd dead-letters on the first failure).
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
 import { daprdHealthy, daprdSpec } from "../../stack/daprd.ts";
 import { kafkaReady, redisReady, schedulerReady } from "../../stack/infra.ts";
 import { PORTS } from "../../stack/layout.ts";
 import { run } from "../../stack/processes.ts";
 import { daprBinaries, kafkaLibs, readStack, startInfra } from "../../stack/stack.ts";
-import { spawnChild, type ChildProcess } from "./child-process.ts";
+import { spawnChild } from "./child-process.ts";
 import { freePort } from "./free-port.ts";
+import { startSidecarProcess } from "./sidecar-process.ts";
 import type { Sidecar, SidecarStartOptions, SidecarTarget, TargetProfile } from "./sidecar-target.ts";
 
 const START_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 10_000;
 const INBOUND_RETRIES = 3;
 
 export function createDaprdTarget(): SidecarTarget {
@@ -69,19 +69,19 @@ function ensureInfrastructure(): Promise<{ daprd: string }> {
     if ((await kafkaReady()) && (await redisReady()) && (await schedulerReady())) return { daprd };
     const dir = mkdtempSync(join(tmpdir(), "dapr-conformance-infra-"));
     const infra = await startInfra(dir, { postgres: false });
-    process.on("exit", () => {
-      for (const record of infra.processes) {
-        try {
-          process.kill(record.pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    });
+    stopWithThisProcess(infra.processes.map((record) => record.pid), dir);
     return { daprd };
   })();
   return infrastructure;
+}
+
+/**
+ * bun test fires no "exit" event, so a detached watchdog kills the
+ * infrastructure this process started once the process is gone.
+ */
+function stopWithThisProcess(pids: number[], dir: string): void {
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; kill -9 ${pids.join(" ")} 2>/dev/null; rm -rf '${dir}'`;
+  spawn("bash", ["-c", script], { detached: true, stdio: "ignore" }).unref();
 }
 
 async function startDaprd(options: SidecarStartOptions, secretValue: string): Promise<Sidecar> {
@@ -103,40 +103,14 @@ async function startDaprd(options: SidecarStartOptions, secretValue: string): Pr
     logLevel: "warn",
   });
   const env = { ...spec.env, ...options.env };
-  const baseUrl = `http://127.0.0.1:${httpPort}`;
-  let child = await launch(spec.argv, env, httpPort, options.appId);
-
-  return {
+  return await startSidecarProcess({
     appId: options.appId,
-    baseUrl,
-    output: () => child.output(),
-    stop: async () => {
-      const inTime = await child.terminate(STOP_GRACE_MS);
-      if (!inTime) throw new Error(`daprd ${options.appId} ignored SIGTERM for ${STOP_GRACE_MS} ms\n${child.output()}`);
-    },
-    kill: () => child.kill(),
-    restart: async () => {
-      await child.kill();
-      child = await launch(spec.argv, env, httpPort, options.appId);
-    },
-  };
-}
-
-async function launch(argv: string[], env: Record<string, string>, httpPort: number, appId: string): Promise<ChildProcess> {
-  const child = spawnChild({ cmd: argv, env, cwd: tmpdir() });
-  try {
-    await waitFor(
-      async () => {
-        if (child.hasExited()) throw new Error(`daprd exited with code ${await child.exited}`);
-        return await daprdHealthy(httpPort);
-      },
-      { timeoutMs: START_TIMEOUT_MS, intervalMs: 100, message: `daprd ${appId} to answer GET /v1.0/healthz with 204` },
-    );
-  } catch (error) {
-    await child.kill();
-    throw new Error(`${(error as Error).message}\n--- daprd output ---\n${child.output()}`);
-  }
-  return child;
+    baseUrl: `http://127.0.0.1:${httpPort}`,
+    kind: "daprd",
+    spawn: () => spawnChild({ cmd: spec.argv, env, cwd: tmpdir() }),
+    healthy: () => daprdHealthy(httpPort),
+    startTimeoutMs: START_TIMEOUT_MS,
+  });
 }
 
 /** The three components and the Resiliency the suite expects (README, "Targets"). */

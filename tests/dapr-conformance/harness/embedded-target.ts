@@ -5,15 +5,14 @@
  */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { spawnChild, type ChildProcess } from "./child-process.ts";
+import { spawnChild } from "./child-process.ts";
 import { freePort } from "./free-port.ts";
+import { startSidecarProcess } from "./sidecar-process.ts";
 import type { Sidecar, SidecarStartOptions, SidecarTarget, TargetProfile } from "./sidecar-target.ts";
-import { waitFor } from "@todo/common/testing";
 
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SIDECAR_MAIN = fileURLToPath(new URL("../../../services/embedded/src/sidecar-main.ts", import.meta.url));
 const START_TIMEOUT_MS = 20_000;
-const STOP_GRACE_MS = 10_000;
 
 /** Variables of the sidecar contract that must not leak in from the test runner's env. */
 const CONTRACT_ENV = [
@@ -58,22 +57,14 @@ async function startEmbeddedSidecar(options: SidecarStartOptions, secretValue: s
   const port = freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const env = sidecarEnv(options, port, secretValue);
-  let child = await launch(env, baseUrl);
-
-  return {
+  return await startSidecarProcess({
     appId: options.appId,
     baseUrl,
-    output: () => child.output(),
-    stop: async () => {
-      const inTime = await child.terminate(STOP_GRACE_MS);
-      if (!inTime) throw new Error(`sidecar ${options.appId} ignored SIGTERM for ${STOP_GRACE_MS} ms\n${child.output()}`);
-    },
-    kill: () => child.kill(),
-    restart: async () => {
-      await child.kill();
-      child = await launch(env, baseUrl);
-    },
-  };
+    kind: "embedded sidecar",
+    spawn: () => spawnChild({ cmd: [process.execPath, SIDECAR_MAIN], env, cwd: REPO_ROOT }),
+    healthy: async () => (await fetch(`${baseUrl}/v1.0/healthz`).catch(() => undefined))?.status === 204,
+    startTimeoutMs: START_TIMEOUT_MS,
+  });
 }
 
 function sidecarEnv(options: SidecarStartOptions, port: number, secretValue: string): Record<string, string> {
@@ -95,26 +86,4 @@ function sidecarEnv(options: SidecarStartOptions, port: number, secretValue: str
   if (options.daprApiToken) env.DAPR_API_TOKEN = options.daprApiToken;
   if (options.appApiToken) env.APP_API_TOKEN = options.appApiToken;
   return { ...env, ...options.env };
-}
-
-async function launch(env: Record<string, string>, baseUrl: string): Promise<ChildProcess> {
-  const child = spawnChild({ cmd: [process.execPath, SIDECAR_MAIN], env, cwd: REPO_ROOT });
-  try {
-    await waitFor(
-      async () => {
-        if (child.hasExited()) throw new Error(`sidecar exited with code ${await child.exited}`);
-        const response = await fetch(`${baseUrl}/v1.0/healthz`).catch(() => undefined);
-        return response?.status === 204;
-      },
-      {
-        timeoutMs: START_TIMEOUT_MS,
-        intervalMs: 25,
-        message: `embedded sidecar ${env.APP_ID} at ${baseUrl} to answer GET /v1.0/healthz with 204`,
-      },
-    );
-  } catch (error) {
-    await child.kill();
-    throw new Error(`${(error as Error).message}\n--- sidecar output ---\n${child.output()}`);
-  }
-  return child;
 }
