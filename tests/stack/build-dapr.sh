@@ -48,7 +48,8 @@ if [[ -x "$OUT/daprd" && -x "$OUT/scheduler" ]]; then
 fi
 
 command -v go >/dev/null || { log "go is not installed"; exit 1; }
-export CGO_ENABLED=0 GOWORK=off GOTOOLCHAIN=local GOFLAGS=-buildvcs=false
+# With an older Go (Debian's golang-go), "auto" fetches the Go that dapr's go.mod names (1.26.x) from the proxy.
+export CGO_ENABLED=0 GOWORK=off GOTOOLCHAIN=auto GOFLAGS=-buildvcs=false
 started=$(date +%s)
 log "building Dapr $DAPR_VERSION from the Go module proxy into $OUT"
 src=$(go mod download -json "github.com/dapr/dapr@$DAPR_VERSION" | python3 -c 'import json,sys; print(json.load(sys.stdin)["Dir"])')
