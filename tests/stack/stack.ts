@@ -29,12 +29,19 @@ export async function kafkaLibs(): Promise<string> {
   return result.stdout.trim();
 }
 
+/**
+ * The recorded state of the current stack, alive or not. Read it again before
+ * stopping: fault tests restart processes and record their new pids there.
+ */
+export function readStackFile(): StackState | undefined {
+  const file = join(CURRENT, "stack.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as StackState) : undefined;
+}
+
 /** The state of the stack that is up, or undefined when none is (or it died). */
 export function readStack(): StackState | undefined {
-  const file = join(CURRENT, "stack.json");
-  if (!existsSync(file)) return undefined;
-  const state = JSON.parse(readFileSync(file, "utf8")) as StackState;
-  return state.processes.some((process) => isAlive(process.pid)) ? state : undefined;
+  const state = readStackFile();
+  return state?.processes.some((process) => isAlive(process.pid)) ? state : undefined;
 }
 
 export function saveStack(state: StackState): void {
@@ -93,8 +100,25 @@ export async function startInfra(dir: string, options: { postgres: boolean }) {
   return { binaries: { ...binaries, kafkaLibs: libs }, processes };
 }
 
+/** Fails fast, naming the port, when something (often a stack left running) already listens there. */
+function assertPortsFree(ports: number[]): void {
+  const taken = ports.filter((port) => {
+    try {
+      Bun.listen({ hostname: "0.0.0.0", port, socket: { data() {} } }).stop(true);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (taken.length > 0) throw new Error(`ports ${taken.join(", ")} are in use (a stack left running? bun run stack:down, or see ss -ltnp)`);
+}
+
 export async function startStack(): Promise<StackState> {
   if (readStack()) throw new Error(`a stack is already up (${CURRENT}); bun run stack:down first`);
+  assertPortsFree([
+    ...Object.values(PORTS),
+    ...SERVICES.flatMap((service) => Object.values(servicePorts(service))),
+  ]);
   const began = performance.now();
   const dir = join(STACK_ROOT, `run-${new Date().toISOString().replace(/[:.]/g, "-")}`);
   mkdirSync(dir, { recursive: true });

@@ -4,7 +4,7 @@
  * and the fault injection. Ends with "stack: N passed, N failed".
  */
 import { REPO_ROOT } from "./layout.ts";
-import { readStack, startStack, stopStack } from "./stack.ts";
+import { readStack, readStackFile, startStack, stopStack } from "./stack.ts";
 
 interface Outcome {
   name: string;
@@ -54,7 +54,8 @@ try {
   );
   outcomes.push(await bunTest("fault injection", ["./tests/stack/faults.stack.ts"], {}));
 } finally {
-  if (startedHere && process.env.STACK_KEEP !== "1") await stopStack(state);
+  // The fault tests restart processes (new pids in stack.json): stop what the file lists now.
+  if (startedHere && process.env.STACK_KEEP !== "1") await stopStack(readStackFile() ?? state);
 }
 
 console.log(`\nstack up: ${upSeconds} s${startedHere ? "" : " (already up)"}`);
