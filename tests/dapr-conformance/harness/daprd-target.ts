@@ -14,8 +14,8 @@ import { join } from "node:path";
 import { daprdHealthy, daprdSpec } from "../../stack/daprd.ts";
 import { kafkaReady, redisReady, schedulerReady } from "../../stack/infra.ts";
 import { PORTS } from "../../stack/layout.ts";
-import { run } from "../../stack/processes.ts";
-import { daprBinaries, kafkaLibs, readStack, startInfra } from "../../stack/stack.ts";
+import { consumerGroupCaughtUp } from "../../stack/kafka-offsets.ts";
+import { daprBinaries, readStack, startInfra } from "../../stack/stack.ts";
 import { spawnChild } from "./child-process.ts";
 import { freePort } from "./free-port.ts";
 import { startSidecarProcess } from "./sidecar-process.ts";
@@ -36,26 +36,7 @@ export function createDaprdTarget(): SidecarTarget {
     // A new consumer group joins Kafka and is assigned partitions first.
     deliveryTimeoutMs: 20_000,
   };
-  return { profile, start: (options) => startDaprd(options, secretValue), acknowledgementsDurable: offsetsCommitted };
-}
-
-/** The app's consumer group (daprd's consumerID defaults to the app id) has committed up to the end of every partition of `topic`. */
-async function offsetsCommitted(appId: string, topic: string): Promise<boolean> {
-  const libs = await kafkaLibs();
-  const result = await run([
-    "java",
-    "-cp",
-    `${libs}/*`,
-    "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
-    "--bootstrap-server",
-    `127.0.0.1:${PORTS.kafka}`,
-    "--describe",
-    "--group",
-    appId,
-  ]);
-  // Columns: GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
-  const rows = result.stdout.split("\n").map((line) => line.trim().split(/\s+/)).filter((columns) => columns[1] === topic);
-  return rows.length > 0 && rows.every(([, , , committed, end]) => committed === end || (committed === "-" && end === "0"));
+  return { profile, start: (options) => startDaprd(options, secretValue), acknowledgementsDurable: consumerGroupCaughtUp };
 }
 
 let infrastructure: Promise<{ daprd: string }> | undefined;

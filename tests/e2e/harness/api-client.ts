@@ -51,6 +51,9 @@ export function apiClient(base: string | SystemUrls) {
   }
 
   return {
+    /** Set on the real stack: see SystemUrls.consumerCaughtUp. */
+    consumerCaughtUp: urls.consumerCaughtUp,
+
     async signup(label: string): Promise<TestUser> {
       const email = `${label}-${crypto.randomUUID().slice(0, 8)}@example.test`;
       const session = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/signup", {

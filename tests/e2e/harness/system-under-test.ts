@@ -7,6 +7,7 @@
  */
 import { startTestHost } from "../../../services/embedded/src/testing/test-host.ts";
 import { readStack } from "../../stack/stack.ts";
+import { consumerGroupCaughtUp } from "../../stack/kafka-offsets.ts";
 import { servicePorts } from "../../stack/layout.ts";
 
 export interface SystemUrls {
@@ -18,6 +19,12 @@ export interface SystemUrls {
   ws: string;
   /** Where a service's Prometheus /metrics is. */
   metrics(service: string): string;
+  /**
+   * Real stack only: the service's Kafka consumer group has committed every
+   * event of the topic. Its /metrics counters cannot say that there: they
+   * include every earlier test's events, not just this file's users'.
+   */
+  consumerCaughtUp?(service: string, topic: string): Promise<boolean>;
 }
 
 export interface SystemUnderTest {
@@ -64,6 +71,7 @@ function stackSystem(): SystemUnderTest {
       audit: stack.urls.audit,
       ws: stack.urls.websocket,
       metrics: (service) => stack.urls[service as keyof typeof stack.urls] ?? stack.urls["chat-api"],
+      consumerCaughtUp: consumerGroupCaughtUp,
     },
     republish: (event, partitionKey) =>
       fetch(`http://127.0.0.1:${servicePorts("chat-api").daprHttp}${publishPath(partitionKey)}`, {
