@@ -85,7 +85,7 @@ export async function runBench(
         log(`${scenario.name}: ${scenario.title}`);
         const state = scenario.prepare ? await scenario.prepare(ctx) : undefined;
         if (state !== undefined) report.prepared = state;
-        const reps = options.reps ?? scenario.defaultReps ?? 3;
+        const reps = options.reps ?? (options.quick ? 1 : (scenario.defaultReps ?? 3));
         for (let repetition = 1; repetition <= reps; repetition += 1) {
           const result = await scenario.run(ctx, repetition, state);
           log(`  rep ${repetition}: ${JSON.stringify(result)}`);

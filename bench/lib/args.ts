@@ -5,7 +5,7 @@ export const USAGE = `bun run bench [--scenario <name>]... [--quick] [--stack] [
   --scenario   run only this scenario (repeatable); default: all
   --quick      small sizes and durations: a smoke run in about a minute
   --stack      against the real stack (BENCH_STACK_URL, BENCH_STACK_ADMIN_TOKEN)
-  --reps       repetitions per scenario (default 3; throughput 2, reminders 1)
+  --reps       repetitions per scenario (default 3; throughput 2, reminders 1; --quick 1)
   --duration   seconds of the throughput run and of each sync-latency level
   --seed       seed of the load generators (default 42)`;
 

@@ -5,7 +5,7 @@ import type { BenchUser } from "./users.ts";
 export interface BenchOptions {
   scenarios: string[];
   quick: boolean;
-  /** Repetitions of every scenario; unset: each scenario's default (3 unless it says otherwise). */
+  /** Repetitions of every scenario; unset: each scenario's default (3 unless it says otherwise; 1 with --quick). */
   reps?: number;
   /** Overrides the measured duration of the throughput run and the sync-latency levels (seconds). */
   durationS?: number;

@@ -1,3 +1,4 @@
+import { forEachAuditItem } from "../lib/audit-trail.ts";
 import { auditGaps, pipelineDrained, timeUntil } from "../lib/probes.ts";
 import type { Scenario } from "../lib/scenario.ts";
 import { crowd } from "../lib/crowd.ts";
@@ -5,27 +6,12 @@ import { openSession } from "../lib/session.ts";
 import type { BenchUser } from "../lib/users.ts";
 
 /** Keys (as the load generator records them) of every task event in these users' audit trails. */
-async function auditedTaskKeys(baseUrl: string, users: BenchUser[]): Promise<Set<string>> {
+async function auditedTaskKeys(auditUrl: string, users: BenchUser[]): Promise<Set<string>> {
   const keys = new Set<string>();
-  let next = 0;
-  const lane = async () => {
-    while (next < users.length) {
-      const user = users[next++] as BenchUser;
-      let after: string | null = null;
-      do {
-        const query = new URLSearchParams({ limit: "500", ...(after ? { after } : {}) });
-        const response = await fetch(`${baseUrl}/api/audit?${query}`, { headers: { authorization: `Bearer ${user.token}` } });
-        if (!response.ok) throw new Error(`GET /api/audit answered ${response.status}`);
-        const page = (await response.json()) as { items: { type: string; taskId: string; event: { data: { version: number } } }[]; next: string | null };
-        for (const item of page.items) {
-          if (!item.type.startsWith("todo.task.")) continue;
-          keys.add(item.type === "todo.task.deleted.v1" ? `${item.taskId}:deleted` : `${item.taskId}:${item.event.data.version}`);
-        }
-        after = page.next;
-      } while (after);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
+  await forEachAuditItem(auditUrl, users, {}, (item) => {
+    if (!item.type.startsWith("todo.task.")) return;
+    keys.add(item.type === "todo.task.deleted.v1" ? `${item.taskId}:deleted` : `${item.taskId}:${item.event.data.version}`);
+  });
   return keys;
 }
 

@@ -1,3 +1,4 @@
+import { forEachAuditItem } from "../lib/audit-trail.ts";
 import { nowMs } from "../lib/clock.ts";
 import { timeUntil } from "../lib/probes.ts";
 import type { Scenario } from "../lib/scenario.ts";
@@ -10,24 +11,12 @@ import type { ReminderFrames } from "../workers/sockets.ts";
 const TRIGGERED = "todo.reminder.triggered.v1";
 
 /** How many ReminderTriggered events the audit trail holds per reminder id, over these users. */
-async function auditedTriggers(baseUrl: string, users: BenchUser[]): Promise<Map<string, number>> {
+async function auditedTriggers(auditUrl: string, users: BenchUser[]): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  let next = 0;
-  const lane = async () => {
-    while (next < users.length) {
-      const user = users[next++] as BenchUser;
-      let after: string | null = null;
-      do {
-        const query = new URLSearchParams({ type: TRIGGERED, limit: "500", ...(after ? { after } : {}) });
-        const response = await fetch(`${baseUrl}/api/audit?${query}`, { headers: { authorization: `Bearer ${user.token}` } });
-        if (!response.ok) throw new Error(`GET /api/audit answered ${response.status}`);
-        const page = (await response.json()) as { items: { event: { data: { reminderId: string } } }[]; next: string | null };
-        for (const item of page.items) counts.set(item.event.data.reminderId, (counts.get(item.event.data.reminderId) ?? 0) + 1);
-        after = page.next;
-      } while (after);
-    }
-  };
-  await Promise.all(Array.from({ length: 8 }, lane));
+  await forEachAuditItem(auditUrl, users, { type: TRIGGERED }, (item) => {
+    const reminderId = String(item.event.data.reminderId);
+    counts.set(reminderId, (counts.get(reminderId) ?? 0) + 1);
+  });
   return counts;
 }
 

@@ -1,5 +1,5 @@
 import type { RunArgs } from "../workers/mutations.ts";
-import { timeUntil } from "../lib/probes.ts";
+import { pipelineDrained, timeUntil } from "../lib/probes.ts";
 import type { Scenario } from "../lib/scenario.ts";
 import { crowd } from "../lib/crowd.ts";
 import { openSession, type Session } from "../lib/session.ts";
@@ -11,6 +11,8 @@ import { distribution } from "../lib/stats.ts";
  * that key on the user's tab. A frame that beats the HTTP answer counts 0 ms.
  */
 async function measureLevel(session: Session, args: RunArgs) {
+  // The previous level may have left work behind (requests cut off at its end still run): start from a drained system.
+  await timeUntil(() => pipelineDrained(session.system), 60_000, 100);
   await session.snapshot({ reset: true });
   const result = await session.run({ ...args, recordKeys: true });
   const accepts = result.accepts ?? [];
