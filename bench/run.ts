@@ -62,6 +62,8 @@ export async function runBench(
 ): Promise<ScenarioReport[]> {
   const target = options.stack ? stackTarget() : embeddedTarget();
   const users = populations(target, log);
+  // An interrupted run (Ctrl-C) still removes the seed data dirs.
+  process.once("exit", () => users.cleanUp());
   const ctx: ScenarioContext = { options, target, population: (count) => users.get(count), log };
   const reports: ScenarioReport[] = [];
   mkdirSync(options.resultsDir, { recursive: true });
