@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nowMs } from "./clock.ts";
 import { rssBytes } from "./process-stats.ts";
+import { readStack } from "../../tests/stack/stack.ts";
 
 /** Where each public part answers: one address under `bun start`, one per service on the real stack. */
 export interface SystemUrls {
@@ -83,16 +84,20 @@ const onePlace = (url: string): SystemUrls => ({ api: url, audit: url, ws: url, 
  */
 export function stackTarget(env: Record<string, string | undefined> = process.env): Target {
   const trim = (url: string | undefined) => url?.replace(/\/$/, "");
+  // Without the variables: the stack that `bun run stack:up` started on this machine.
+  const local = env.BENCH_STACK_URL || env.BENCH_API_URL ? undefined : readStack();
   const base = trim(env.BENCH_STACK_URL);
-  const api = trim(env.BENCH_API_URL) ?? base;
-  const adminToken = env.BENCH_STACK_ADMIN_TOKEN;
+  const api = trim(env.BENCH_API_URL) ?? base ?? local?.urls["chat-api"];
+  const adminToken = env.BENCH_STACK_ADMIN_TOKEN ?? local?.adminToken;
   if (!api || !adminToken) {
-    throw new Error("--stack needs BENCH_STACK_URL (or BENCH_API_URL, BENCH_AUDIT_URL, BENCH_WS_URL) and BENCH_STACK_ADMIN_TOKEN");
+    throw new Error(
+      "--stack needs a running `bun run stack:up`, or BENCH_STACK_URL (or BENCH_API_URL, BENCH_AUDIT_URL, BENCH_WS_URL) and BENCH_STACK_ADMIN_TOKEN",
+    );
   }
   const urls: SystemUrls = {
     api,
-    audit: trim(env.BENCH_AUDIT_URL) ?? base ?? api,
-    ws: trim(env.BENCH_WS_URL) ?? base ?? api,
+    audit: trim(env.BENCH_AUDIT_URL) ?? base ?? local?.urls.audit ?? api,
+    ws: trim(env.BENCH_WS_URL) ?? base ?? local?.urls.websocket ?? api,
     chatApiMetrics: api,
   };
   return {
