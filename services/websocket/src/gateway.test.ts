@@ -4,9 +4,6 @@ import { waitFor } from "@todo/common/testing";
 import { connect, type Socket } from "node:net";
 import type { EventJson } from "./event-json.ts";
 import { createGateway } from "./gateway.ts";
-import type { JournalEntry } from "./journal.ts";
-import { DEFAULT_JOURNAL_LIMITS } from "./journal.ts";
-import type { JournalStore } from "./journal-store.ts";
 import type { LiveEvents } from "./live-events.ts";
 import { createLocalConnections, type LocalConnections } from "./local-connections.ts";
 import type { Presence } from "./presence.ts";
@@ -25,13 +22,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function serveGateway(options: { journal?: JournalEntry[]; maxHeld?: number }): { port: number; connections: LocalConnections } {
+function serveGateway(options: { journal?: EventJson[]; maxHeld?: number }): { port: number; connections: LocalConnections } {
   const connections = createLocalConnections({ maxHeld: options.maxHeld ?? 1000, maxRemembered: 1000 });
   const gateway = createGateway({
     tokens,
     connections,
-    journal: { read: async () => options.journal ?? [], append: async () => true } satisfies JournalStore,
-    journalLimits: DEFAULT_JOURNAL_LIMITS,
+    journal: { replay: async () => ({ kind: "events", events: options.journal ?? [] }) },
     live: { deliverPending: async () => {} } as unknown as LiveEvents,
     presence: { record: async () => {}, recordQuietly: async () => {} } as unknown as Presence,
     socket: { idleTimeoutSeconds: 30, backpressureLimitBytes: 64 * 1024 },
@@ -93,7 +89,7 @@ describe("slow consumers", () => {
   });
 
   test("a tab too slow to take its replay is closed instead of holding live events without bound", async () => {
-    const journal = Array.from({ length: 200 }, (_, i): JournalEntry => ({ id: `j${i}`, at: Date.now(), bytes: 0, event: bigEvent(`j${i}`) }));
+    const journal = Array.from({ length: 200 }, (_, i) => bigEvent(`j${i}`));
     const { port, connections } = serveGateway({ journal, maxHeld: 10 });
     await frozenTab(port, `?token=${await tokens.issue({ id: userId, email: "a@example.test" })}&after=j0`);
     await waitFor(() => connections.count(userId) === 1, { message: "the tab to open" });

@@ -8,7 +8,6 @@ import {
 } from "@todo/common";
 import { toEventJson, type EventJson } from "./event-json.ts";
 import { readHandshake } from "./handshake.ts";
-import { replayAfter, type JournalLimits } from "./journal.ts";
 import type { JournalStore } from "./journal-store.ts";
 import type { LiveEvents } from "./live-events.ts";
 import { CLOSE_GOING_AWAY, CLOSE_INTERNAL_ERROR, type Connection, type LocalConnections, type SocketData } from "./local-connections.ts";
@@ -24,8 +23,7 @@ export interface SocketTuning {
 export interface GatewayDeps {
   tokens: TokenService;
   connections: LocalConnections;
-  journal: JournalStore;
-  journalLimits: JournalLimits;
+  journal: Pick<JournalStore, "replay">;
   live: LiveEvents;
   presence: Presence;
   socket: SocketTuning;
@@ -55,7 +53,7 @@ export function createGateway(deps: GatewayDeps): WebSocketGateway<SocketData> {
     try {
       await deps.presence.record(userId);
       if (connection.after !== undefined) {
-        const replay = replayAfter(await deps.journal.read(userId), connection.after, deps.now().getTime(), deps.journalLimits);
+        const replay = await deps.journal.replay(userId, connection.after);
         const frames = replay.kind === "reset" ? [syncReset(userId, replay.reason)] : replay.events;
         for (const event of frames) if (!(await connections.send(connection, event))) return;
       }

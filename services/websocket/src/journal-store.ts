@@ -1,36 +1,96 @@
-import type { DaprClient } from "@todo/common";
+import type { DaprClient, Logger } from "@todo/common";
 import { updateWithEtag } from "./etag-update.ts";
 import type { EventJson } from "./event-json.ts";
-import { appendToJournal, type JournalEntry, type JournalLimits } from "./journal.ts";
+import { appendToJournal, entriesAfter, journalEntry, REPLAY_GAP, type JournalEntry, type JournalLimits, type Replay } from "./journal.ts";
 
 export interface JournalStoreOptions {
   dapr: DaprClient;
   stateStore: string;
   limits: JournalLimits;
   now: () => number;
+  logger: Logger;
 }
 
-export const journalKey = (userId: string) => `journal:${userId}`;
+/** The user's index: ids in journal order, with the time and size each bound needs. */
+export const journalIndexKey = (userId: string) => `journal-index:${userId}`;
+/** One journaled event. */
+export const journalEventKey = (userId: string, eventId: string) => `journal-event:${userId}:${eventId}`;
+
+interface JournalIndex {
+  entries: JournalEntry[];
+}
+
+/** An event item outlives its index entry by this much, so an entry still in the index always finds its event. */
+const EVENT_TTL_MARGIN_SECONDS = 60 * 60;
 
 /**
- * The journal of one user is one Dapr state item (`journal:<userId>`, oldest
- * first). Appends go through an ETag check, so concurrent deliveries and
- * replicas each land exactly once, in the order they committed.
+ * The journal of one user is a small index item (`journal-index:<userId>`:
+ * ids, times, sizes, oldest first) plus one item per event
+ * (`journal-event:<userId>:<eventId>`). An append writes the events' items,
+ * then appends their ids to the index under an ETag check, so concurrent
+ * deliveries and replicas each land exactly once, in the order they
+ * committed; a crash between the two leaves an item the redelivery writes
+ * again. Each append moves a few KiB however long the journal is (one item
+ * holding the whole journal moved up to 2 MiB per event).
  */
 export function createJournalStore(options: JournalStoreOptions) {
-  const { dapr, stateStore, limits, now } = options;
+  const { dapr, stateStore, limits, now, logger } = options;
   // Nobody can replay from an item older than the age bound: let Dapr drop a quiet user's journal.
-  const ttlInSeconds = Math.ceil(limits.maxAgeMs / 1000);
+  const indexTtlSeconds = Math.ceil(limits.maxAgeMs / 1000);
+  const eventTtlSeconds = indexTtlSeconds + EVENT_TTL_MARGIN_SECONDS;
+
+  /** Items of entries the bounds pushed out; one left behind expires with its TTL, so a failure here costs nothing. */
+  async function forget(userId: string, trimmed: readonly JournalEntry[]): Promise<void> {
+    if (trimmed.length === 0) return;
+    try {
+      await dapr.transaction(
+        stateStore,
+        trimmed.map((entry) => ({ operation: "delete" as const, request: { key: journalEventKey(userId, entry.id) } })),
+      );
+    } catch (error) {
+      logger.warn("cannot delete trimmed journal events; their TTL will", { userId, count: trimmed.length, error });
+    }
+  }
+
   return {
-    /** Resolves false when the journal already held the event. */
-    append(userId: string, event: EventJson): Promise<boolean> {
-      return updateWithEtag<JournalEntry[]>(dapr, stateStore, journalKey(userId), (current) => {
-        const next = appendToJournal(current ?? [], event, now(), limits);
-        return next && { value: next, ttlInSeconds };
+    /** Appends the events (in order) the journal does not hold yet; resolves with those it appended. */
+    async append(userId: string, events: readonly EventJson[]): Promise<EventJson[]> {
+      if (events.length === 0) return [];
+      await dapr.saveState(
+        stateStore,
+        events.map((event) => ({ key: journalEventKey(userId, event.id), value: event, ttlInSeconds: eventTtlSeconds })),
+      );
+      let appended: ReturnType<typeof appendToJournal>;
+      await updateWithEtag<JournalIndex>(dapr, stateStore, journalIndexKey(userId), (current) => {
+        const at = now();
+        appended = appendToJournal(
+          current?.entries ?? [],
+          events.map((event) => journalEntry(event, at)),
+          at,
+          limits,
+        );
+        return appended && { value: { entries: appended.entries }, ttlInSeconds: indexTtlSeconds };
       });
+      if (!appended) return [];
+      await forget(userId, appended.trimmed);
+      const added = new Set(appended.added.map((entry) => entry.id));
+      return events.filter((event) => added.has(event.id));
     },
-    async read(userId: string): Promise<JournalEntry[]> {
-      return (await dapr.getState<JournalEntry[]>(stateStore, journalKey(userId)))?.value ?? [];
+
+    /** What a tab reconnecting with `?after=<afterId>` gets (see entriesAfter). */
+    async replay(userId: string, afterId: string): Promise<Replay> {
+      const index = await dapr.getState<JournalIndex>(stateStore, journalIndexKey(userId));
+      const entries = entriesAfter(index?.value.entries ?? [], afterId, now(), limits);
+      if (!entries) return { kind: "reset", reason: REPLAY_GAP };
+      if (entries.length === 0) return { kind: "events", events: [] };
+      const items = await dapr.getBulkState<EventJson>(
+        stateStore,
+        entries.map((entry) => journalEventKey(userId, entry.id)),
+      );
+      const events = items.map((item) => item.value);
+      // An event item gone early (deleted by hand, a store that lost data): the tab cannot be brought up to date by replay.
+      if (events.some((event) => event === undefined)) return { kind: "reset", reason: REPLAY_GAP };
+      return { kind: "events", events: events as EventJson[] };
     },
   };
 }

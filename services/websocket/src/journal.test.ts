@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { EventJson } from "./event-json.ts";
-import { appendToJournal, replayAfter, withinLimits, type JournalEntry, type JournalLimits } from "./journal.ts";
+import { appendToJournal, entriesAfter, journalEntry, withinLimits, type JournalEntry, type JournalLimits } from "./journal.ts";
 
 const HOUR = 60 * 60 * 1000;
 const limits: JournalLimits = { maxEvents: 5, maxAgeMs: 24 * HOUR, maxBytes: 1024 * 1024 };
@@ -8,7 +8,10 @@ const event = (id: string, size = 0): EventJson => ({ id, type: "todo.task.updat
 
 /** Appends each id at its time and returns the journal. */
 function journalOf(appends: [id: string, at: number][], bounds = limits, size = 0): JournalEntry[] {
-  return appends.reduce<JournalEntry[]>((entries, [id, at]) => appendToJournal(entries, event(id, size), at, bounds) ?? entries, []);
+  return appends.reduce<JournalEntry[]>(
+    (entries, [id, at]) => appendToJournal(entries, [journalEntry(event(id, size), at)], at, bounds)?.entries ?? entries,
+    [],
+  );
 }
 const ids = (entries: readonly { id: string }[]) => entries.map((entry) => entry.id);
 
@@ -19,7 +22,16 @@ describe("journal bounds", () => {
 
   test("an event already in the journal is not appended again", () => {
     const entries = journalOf([["a", 1], ["b", 2]]);
-    expect(appendToJournal(entries, event("a"), 3, limits)).toBeUndefined();
+    expect(appendToJournal(entries, [journalEntry(event("a"), 3)], 3, limits)).toBeUndefined();
+  });
+
+  test("a batch is appended in order, once per id, and reports what it added and what it pushed out", () => {
+    const entries = journalOf([["a", 1], ["b", 2], ["c", 3], ["d", 4]]);
+    const batch = ["c", "e", "f", "e"].map((id) => journalEntry(event(id), 5));
+    const result = appendToJournal(entries, batch, 5, limits)!;
+    expect(ids(result.entries)).toEqual(["b", "c", "d", "e", "f"]);
+    expect(ids(result.added)).toEqual(["e", "f"]);
+    expect(ids(result.trimmed)).toEqual(["a"]);
   });
 
   test("past the count limit the oldest events leave", () => {
@@ -44,24 +56,24 @@ describe("journal bounds", () => {
   });
 });
 
-describe("replay after an event id", () => {
+describe("entries after an event id", () => {
   const entries = journalOf([["a", 1], ["b", 2], ["c", 3], ["d", 4]]);
 
   test("gives every later event, in journal order", () => {
-    expect(replayAfter(entries, "b", 5, limits)).toEqual({ kind: "events", events: [event("c"), event("d")] });
+    expect(ids(entriesAfter(entries, "b", 5, limits)!)).toEqual(["c", "d"]);
   });
 
   test("after the newest event there is nothing to replay", () => {
-    expect(replayAfter(entries, "d", 5, limits)).toEqual({ kind: "events", events: [] });
+    expect(entriesAfter(entries, "d", 5, limits)).toEqual([]);
   });
 
   test("an id the journal does not hold asks for a reset", () => {
-    expect(replayAfter(entries, "unknown", 5, limits)).toEqual({ kind: "reset", reason: "replay-gap" });
-    expect(replayAfter([], "a", 5, limits).kind).toBe("reset");
+    expect(entriesAfter(entries, "unknown", 5, limits)).toBeUndefined();
+    expect(entriesAfter([], "a", 5, limits)).toBeUndefined();
   });
 
   test("an id that aged out asks for a reset even before the next append trims it", () => {
-    expect(replayAfter(entries, "a", 24 * HOUR + 1, limits).kind).toBe("reset");
-    expect(replayAfter(entries, "b", 24 * HOUR + 1, limits)).toEqual({ kind: "events", events: [event("c"), event("d")] });
+    expect(entriesAfter(entries, "a", 24 * HOUR + 1, limits)).toBeUndefined();
+    expect(ids(entriesAfter(entries, "b", 24 * HOUR + 1, limits)!)).toEqual(["c", "d"]);
   });
 });

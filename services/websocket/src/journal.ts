@@ -1,8 +1,8 @@
 import type { EventJson } from "./event-json.ts";
 
 /**
- * The per-user journal that replays what a tab missed. Pure rules here; the
- * Dapr state I/O is in journal-store.ts.
+ * The per-user journal that replays what a tab missed. Pure rules over its
+ * index here; the Dapr state I/O is in journal-store.ts.
  */
 export interface JournalEntry {
   id: string;
@@ -10,17 +10,12 @@ export interface JournalEntry {
   at: number;
   /** Size of the event's JSON, so trimming by size needs no re-serialising. */
   bytes: number;
-  event: EventJson;
 }
 
 export interface JournalLimits {
   maxEvents: number;
   maxAgeMs: number;
-  /**
-   * The journal is one state item, and a state write is capped (daprd's
-   * default request body limit is 4 MiB): events with long descriptions
-   * must not make the next append fail.
-   */
+  /** What one replay may send at most (a tab that missed more refetches instead). */
   maxBytes: number;
 }
 
@@ -30,17 +25,42 @@ export const DEFAULT_JOURNAL_LIMITS: JournalLimits = {
   maxBytes: 2 * 1024 * 1024,
 };
 
-/** The journal with `event` appended and the oldest entries trimmed; undefined when it already holds the event. */
+export const journalEntry = (event: EventJson, now: number): JournalEntry => ({
+  id: event.id,
+  at: now,
+  bytes: Buffer.byteLength(JSON.stringify(event)),
+});
+
+export interface JournalAppend {
+  entries: JournalEntry[];
+  /** Of the offered entries, those not in the journal before (in order). */
+  added: JournalEntry[];
+  /** Entries the bounds pushed out, oldest first. */
+  trimmed: JournalEntry[];
+}
+
+/**
+ * The journal with the new entries appended in order and the oldest trimmed;
+ * undefined when it already held all of them (redeliveries, and every replica
+ * appending the same event, must not repeat it).
+ */
 export function appendToJournal(
   entries: readonly JournalEntry[],
-  event: EventJson,
+  offered: readonly JournalEntry[],
   now: number,
   limits: JournalLimits,
-): JournalEntry[] | undefined {
-  // Redeliveries, and every replica appending the same event, must not repeat it.
-  if (entries.some((entry) => entry.id === event.id)) return undefined;
-  const entry: JournalEntry = { id: event.id, at: now, bytes: Buffer.byteLength(JSON.stringify(event)), event };
-  return withinLimits([...entries, entry], now, limits);
+): JournalAppend | undefined {
+  const known = new Set(entries.map((entry) => entry.id));
+  const added: JournalEntry[] = [];
+  for (const entry of offered) {
+    if (known.has(entry.id)) continue;
+    known.add(entry.id);
+    added.push(entry);
+  }
+  if (added.length === 0) return undefined;
+  const all = [...entries, ...added];
+  const kept = withinLimits(all, now, limits);
+  return { entries: kept, added, trimmed: all.slice(0, all.length - kept.length) };
 }
 
 /** Drops entries from the oldest end until count, age and size are all within the limits. */
@@ -64,13 +84,12 @@ export type Replay = { kind: "events"; events: EventJson[] } | { kind: "reset"; 
 export const REPLAY_GAP = "replay-gap";
 
 /**
- * What a tab reconnecting with `?after=<id>` gets: every event after that id,
- * in journal order; or a reset when the id is not (or no longer) in the
- * journal, since the tab may then have missed anything.
+ * Which entries a tab reconnecting with `?after=<id>` gets: every one after
+ * that id, in journal order; or undefined (a reset) when the id is not (or no
+ * longer) in the journal, since the tab may then have missed anything.
  */
-export function replayAfter(entries: readonly JournalEntry[], afterId: string, now: number, limits: JournalLimits): Replay {
+export function entriesAfter(entries: readonly JournalEntry[], afterId: string, now: number, limits: JournalLimits): JournalEntry[] | undefined {
   const current = withinLimits(entries, now, limits);
   const index = current.findIndex((entry) => entry.id === afterId);
-  if (index < 0) return { kind: "reset", reason: REPLAY_GAP };
-  return { kind: "events", events: current.slice(index + 1).map((entry) => entry.event) };
+  return index < 0 ? undefined : current.slice(index + 1);
 }

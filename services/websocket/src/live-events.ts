@@ -14,6 +14,7 @@ import { toEventJson, type EventJson } from "./event-json.ts";
 import type { JournalStore } from "./journal-store.ts";
 import type { LocalConnections } from "./local-connections.ts";
 import type { PendingReminders } from "./pending-reminders.ts";
+import { createPerKeyBatches } from "./per-key-batch.ts";
 import type { PerKeySerial } from "./per-key-serial.ts";
 import type { RecentIds } from "./recent-ids.ts";
 
@@ -33,6 +34,9 @@ export interface LiveEventsDeps {
   logger: Logger;
 }
 
+/** At most this many events per journal write. */
+const JOURNAL_BATCH = 100;
+
 /**
  * What happens to each task or reminder event: it joins the user's journal,
  * goes to the user's tabs here, and a fired reminder nobody sees is queued
@@ -40,6 +44,13 @@ export interface LiveEventsDeps {
  */
 export function createLiveEvents(deps: LiveEventsDeps) {
   const { connections, journal, pending, registry, serial } = deps;
+
+  // A user's events that arrive together (several partitions, a backlog) join the journal in one
+  // write, then go to the tabs in that order: tabs see the journal's order, live or replayed.
+  const journalAndPush = createPerKeyBatches<EventJson>(async (userId, events) => {
+    await journal.append(userId, events);
+    for (const event of events) if (deps.pushed.admit(event.id)) connections.push(userId, event);
+  }, JOURNAL_BATCH);
 
   async function publishDelivered(reminder: Pick<ReminderTriggeredData, "userId" | "taskId" | "reminderId">) {
     const event = buildEvent(REMINDER_DELIVERED, {
@@ -92,11 +103,7 @@ export function createLiveEvents(deps: LiveEventsDeps) {
       }
       const json = toEventJson(event);
       const userId = event.data.userId;
-      // Append and push in one turn per user: tabs see the journal's order, live or replayed.
-      await serial(`journal:${userId}`, async () => {
-        await journal.append(userId, json);
-        if (deps.pushed.admit(json.id)) connections.push(userId, json);
-      });
+      await journalAndPush(userId, json);
       if (event.type === REMINDER_TRIGGERED) await reminderTriggered(json, event.data);
     },
     deliverPending,
