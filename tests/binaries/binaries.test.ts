@@ -129,6 +129,36 @@ describe.each(services.map((service) => [service.label, service] as const))("%s 
   });
 });
 
+test("`bun start` compiled with its PGlite worker as an extra entry point stores and reads back a task", async () => {
+  // Not a shipped image, but the embedded host runs PGlite in a worker thread (pglite-worker-database.ts),
+  // whose code a binary holds only when it is listed as an entry point, under the path relative to --root.
+  const repo = join(import.meta.dir, "../..");
+  const outfile = join(bin, "embedded");
+  const build = Bun.spawn(
+    ["bun", "build", "--compile", "--root", repo, join(repo, "services/embedded/src/main.ts"), join(repo, "services/common/src/db/pglite-worker.ts"), "--outfile", outfile],
+    { stdout: "pipe", stderr: "pipe" },
+  );
+  const [buildOutput, buildCode] = await Promise.all([new Response(build.stderr).text(), build.exited]);
+  expect(buildCode, buildOutput).toBe(0);
+  const port = freePort();
+  const app = start("embedded", [outfile], { PORT: String(port), DAPR_HTTP_PORT: "0", DATA_DIR: "data", SITE_DIR: "site" });
+  const url = `http://127.0.0.1:${port}`;
+  expect(await (await answers(`${url}/readyz`, app)).json()).toMatchObject({ status: "ready" });
+  const signup = await fetch(`${url}/api/auth/signup`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "binary@example.com", password: "correct horse" }),
+  });
+  const { token } = (await signup.json()) as { token: string };
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const created = await fetch(`${url}/api/tasks`, { method: "POST", headers, body: JSON.stringify({ title: "Water the plants" }) });
+  expect(created.status, app.output().slice(-2000)).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  expect(await (await fetch(`${url}/api/tasks/${id}`, { headers })).json()).toMatchObject({ id, title: "Water the plants" });
+  expect(await app.terminate(10_000)).toBe(true);
+  expect(await app.exited).toBe(0);
+});
+
 test("the audit binary refuses to start without DATABASE_URL, naming it", async () => {
   await built;
   const app = start("audit-no-db", [join(bin, "audit")], { PORT: String(freePort()) });

@@ -32,6 +32,11 @@ export interface EmbeddedHostConfig {
   llm?: { baseUrl: string; model: string; timeoutMs?: number };
   /** chat-api's per-user write limit (default 120 a minute). */
   writesPerMinute?: number;
+  /**
+   * PGlite in a worker thread (default), so SQL runs on another core than HTTP and the runtime;
+   * false keeps it on this thread (to compare, docs/performance.md).
+   */
+  pgliteInWorker?: boolean;
 }
 
 export interface EmbeddedHost {
@@ -74,7 +79,11 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
     writesPerMinute: config.writesPerMinute,
     database: () =>
       (database ??= openMigratedDatabase(
-        { databaseUrl: config.databaseUrl, dataDir: join(config.dataDir, "chat-api") },
+        {
+          databaseUrl: config.databaseUrl,
+          dataDir: join(config.dataDir, "chat-api"),
+          pgliteWorker: config.pgliteInWorker ?? true,
+        },
         logger.child({ component: "database" }),
       )),
   };

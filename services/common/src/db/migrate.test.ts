@@ -32,7 +32,7 @@ test("the migrations built into the program are exactly the .sql files of the mi
   );
 });
 
-describe.each(testDatabases())("migrate on $name", ({ openEmpty }) => {
+describe.each(testDatabases({ withWorker: true }))("migrate on $name", ({ openEmpty }) => {
   let db: Database;
   let directory: string;
   beforeEach(async () => {

@@ -2,7 +2,7 @@ import { PGlite, types, type Transaction } from "@electric-sql/pglite";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Database, Queryable } from "./database.ts";
-import { pgliteAssets } from "./pglite-assets.ts";
+import { pgliteAssets, type PgliteAssets } from "./pglite-assets.ts";
 import { createTransactionScope } from "./transaction-scope.ts";
 
 export interface PgliteOptions {
@@ -10,6 +10,8 @@ export interface PgliteOptions {
   dataDir?: string;
   /** A data directory tarball (from `dumpDataDir`) to start from: clones a template. */
   loadDataDir?: Blob;
+  /** Compiled WASM and file bundle to reuse (a worker gets them from the main thread); compiled here otherwise. */
+  assets?: PgliteAssets;
 }
 
 /** What the PGlite adapter adds for the test helper that clones a migrated template. */
@@ -24,10 +26,35 @@ export interface PgliteDatabase extends Database {
  * database.ts): bigint as string, JSON parameters always JSON-encoded.
  */
 export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<PgliteDatabase> {
+  const pglite = await createPglite(options);
+  const scope = createTransactionScope();
+  const direct = pgliteQueryable(pglite);
+
+  return {
+    kind: "pglite",
+    async query(sql, params) {
+      scope.assertOutside("query");
+      return await direct.query(sql, params);
+    },
+    async transaction(work) {
+      scope.assertOutside("transaction");
+      return await pglite.transaction((tx) => scope.run(() => work(pgliteQueryable(tx))));
+    },
+    async dumpDataDir() {
+      return await pglite.dumpDataDir("none");
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/** A PGlite configured as both adapters expect; shared with the worker that owns one (pglite-worker.ts). */
+export async function createPglite(options: PgliteOptions): Promise<PGlite> {
   // PGlite creates only the last folder of the path.
   if (options.dataDir) mkdirSync(dirname(options.dataDir), { recursive: true });
-  const pglite = await PGlite.create({
-    ...(await pgliteAssets()),
+  return await PGlite.create({
+    ...(options.assets ?? (await pgliteAssets())),
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
     // PostgreSQL's default 128MB of shared buffers is most of an idle embedded process's memory;
@@ -38,8 +65,11 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<P
     // PGlite sends a string as raw JSON text; the postgres package encodes it as a JSON string.
     serializers: { [types.JSON]: encodeJson, [types.JSONB]: encodeJson },
   });
-  const scope = createTransactionScope();
-  const queryable = (target: PGlite | Transaction): Queryable => ({
+}
+
+/** Queries on PGlite or one of its transactions, with the parameter handling of database.ts. */
+export function pgliteQueryable(target: PGlite | Transaction): Queryable {
+  return {
     async query<T>(sql: string, params?: readonly unknown[]) {
       if (params === undefined || params.length === 0) {
         // The simple protocol: allows several statements (migrations); rows of the last one.
@@ -48,25 +78,6 @@ export async function openPgliteDatabase(options: PgliteOptions = {}): Promise<P
       }
       const result = await target.query<T>(sql, params.map(nullForUndefined));
       return result.rows;
-    },
-  });
-  const direct = queryable(pglite);
-
-  return {
-    kind: "pglite",
-    async query(sql, params) {
-      scope.assertOutside("query");
-      return await direct.query(sql, params);
-    },
-    async transaction(work) {
-      scope.assertOutside("transaction");
-      return await pglite.transaction((tx) => scope.run(() => work(queryable(tx))));
-    },
-    async dumpDataDir() {
-      return await pglite.dumpDataDir("none");
-    },
-    async close() {
-      if (!pglite.closed) await pglite.close();
     },
   };
 }

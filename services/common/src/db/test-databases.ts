@@ -3,10 +3,13 @@ import postgres from "postgres";
 import type { Database } from "./database.ts";
 import { migrate } from "./migrate.ts";
 import { openPgliteDatabase, type PgliteDatabase } from "./pglite-database.ts";
+import { openPgliteWorkerDatabase } from "./pglite-worker-database.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
 
 export interface TestDatabase {
-  name: "pglite" | "postgres";
+  name: "pglite" | "pglite-worker" | "postgres";
+  /** What `db.kind` answers: the worker adapter is PGlite too. */
+  kind: Database["kind"];
   /** A fresh, migrated database nobody else uses; close() it after the test (postgres: drops it). */
   open(): Promise<Database>;
   /** The same, but without migrations applied (migration tests). */
@@ -15,21 +18,36 @@ export interface TestDatabase {
 
 /**
  * The databases every repository test runs on: PGlite always, PostgreSQL too
- * when DATABASE_URL is set (CI sets it). Use as
+ * when DATABASE_URL is set (CI sets it), and with `withWorker` PGlite in a
+ * worker thread as well. Use as
  * `describe.each(testDatabases())("on $name", ({ open }) => ...)`.
  *
  * It also registers a beforeAll that builds the PGlite templates: compiling
  * PGlite, initdb and migrations take seconds, more than one test's timeout,
  * and would otherwise land on whichever test opens a database first.
  */
-export function testDatabases(): TestDatabase[] {
+export function testDatabases(options: { withWorker?: boolean } = {}): TestDatabase[] {
   beforeAll(() => pgliteTemplate(true).then(() => {}), 60_000);
   const list: TestDatabase[] = [
-    { name: "pglite", open: () => openPgliteClone(true), openEmpty: () => openPgliteClone(false) },
+    { name: "pglite", kind: "pglite", open: () => openPgliteClone(true), openEmpty: () => openPgliteClone(false) },
   ];
+  // The database contract tests also run on PGlite in a worker thread (the embedded host's adapter).
+  if (options.withWorker) {
+    list.push({
+      name: "pglite-worker",
+      kind: "pglite",
+      open: async () => await openPgliteWorkerDatabase({ loadDataDir: await pgliteTemplate(true) }),
+      openEmpty: async () => await openPgliteWorkerDatabase({ loadDataDir: await pgliteTemplate(false) }),
+    });
+  }
   const url = testDatabaseUrl();
   if (url) {
-    list.push({ name: "postgres", open: () => openScratchPostgres(url, true), openEmpty: () => openScratchPostgres(url, false) });
+    list.push({
+      name: "postgres",
+      kind: "postgres",
+      open: () => openScratchPostgres(url, true),
+      openEmpty: () => openScratchPostgres(url, false),
+    });
   }
   return list;
 }
