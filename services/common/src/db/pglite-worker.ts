@@ -46,6 +46,9 @@ async function handle(request: WorkerRequest): Promise<unknown> {
         loadDataDir: request.loadDataDir ? new Blob([request.loadDataDir]) : undefined,
         assets: request.assets,
       });
+      // initdb's WASM instance and memory (hundreds of MB) are garbage once open returns, but this
+      // thread allocates too little for its collector to run on its own: the process would keep them.
+      setTimeout(() => Bun.gc(true), 0);
       return null;
     case "query": {
       const target = request.tx === undefined ? opened() : transaction(request.tx).tx;
