@@ -66,7 +66,7 @@ export async function createApp(deps: WebsocketDeps) {
   const tokens = createTokenService(deps.jwtSecret ?? (await readJwtSecret(deps)), { now });
   const serial = createPerKeySerial();
   const connections = createLocalConnections(tuning.replay);
-  const journal = createJournalStore({ dapr, stateStore, limits: tuning.journal, now: nowMs, logger });
+  const journal = createJournalStore({ dapr, stateStore, limits: tuning.journal, now: nowMs });
   const registry = createConnectionRegistry({ dapr, stateStore, instanceId, now: nowMs, staleAfterMs: tuning.presenceStaleAfterMs });
   const pending = createPendingReminders({
     dapr,

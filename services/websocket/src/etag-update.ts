@@ -5,6 +5,8 @@ export type EtagChange<T> = { value: T; ttlInSeconds?: number } | "delete" | und
 
 export interface EtagUpdateOptions {
   maxAttempts?: number;
+  /** Work that must be done before the item is written (it runs alongside the first read). */
+  beforeWrite?: Promise<unknown>;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function updateWithEtag<T>(
     const entry = await dapr.getState<T>(stateStore, key);
     const next = change(entry?.value);
     if (next === undefined) return false;
+    await options.beforeWrite;
     try {
       if (next === "delete") {
         if (entry) await dapr.deleteState(stateStore, key, entry.etag === undefined ? {} : { etag: entry.etag });
