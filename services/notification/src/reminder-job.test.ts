@@ -3,13 +3,13 @@ import { sampleData } from "@todo/common/testing";
 import { reminderJobData, reminderJobSpec } from "./reminder-job.ts";
 
 describe("reminderJobSpec", () => {
-  test("a one-shot job at remindAt (UTC), replacing any job of the same name, retried 5 times 1 s apart", () => {
+  test("a one-shot job at remindAt (UTC), replacing any job of the same name, retried for 2 minutes, 2 s apart", () => {
     const data = reminderJobData({ ...sampleData("todo.reminder.scheduled.v1"), remindAt: "2026-02-01T09:00:00+01:00" });
     expect(reminderJobSpec(data)).toEqual({
       dueTime: "2026-02-01T08:00:00.000Z",
       data,
       overwrite: true,
-      failurePolicy: { constant: { interval: "1s", maxRetries: 5 } },
+      failurePolicy: { constant: { interval: "2s", maxRetries: 60 } },
     });
   });
 

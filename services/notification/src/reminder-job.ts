@@ -11,8 +11,12 @@ export const ReminderJobData = t.Object({
 });
 export type ReminderJobData = Static<typeof ReminderJobData>;
 
-/** Retried quickly and briefly: a reminder is only useful near its time. */
-export const REMINDER_FAILURE_POLICY = { constant: { interval: "1s", maxRetries: 5 } } as const;
+/**
+ * Retried every 2 s for 2 minutes: a reminder is only useful near its time,
+ * but it must outlast a pub/sub broker restart (15-35 s on the real stack),
+ * where 5 retries 1 s apart lost every reminder that fell due meanwhile.
+ */
+export const REMINDER_FAILURE_POLICY = { constant: { interval: "2s", maxRetries: 60 } } as const;
 
 export function reminderJobData(scheduled: ReminderScheduledData): ReminderJobData {
   const { reminderId, taskId, userId, version, remindAt } = scheduled;
