@@ -41,7 +41,7 @@ let api: ApiClient;
 const users: TestUser[] = [];
 const tabs = new Set<BrowserTab>();
 const tabOf = new Map<TestUser, BrowserTab>();
-const recovery: Record<string, { killToRestartedMs: number; killToCaughtUpMs: number; failedRequests: number }> = {};
+const recovery: Record<string, { killToRestartedMs: number; killToCaughtUpMs: number; failedRequests: number; changesPerSecond: number }> = {};
 
 beforeAll(async () => {
   const state = readStack();
@@ -60,7 +60,11 @@ afterAll(async () => {
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(join(RESULTS, "recovery.json"), `${JSON.stringify(recovery, null, 2)}\n`);
   console.log("recovery times (ms):");
-  for (const [fault, times] of Object.entries(recovery)) console.log(`  ${fault.padEnd(34)} restarted ${times.killToRestartedMs}  caught up ${times.killToCaughtUpMs}  (failed requests ${times.failedRequests})`);
+  for (const [fault, times] of Object.entries(recovery)) {
+    console.log(
+      `  ${fault.padEnd(34)} restarted ${times.killToRestartedMs}  caught up ${times.killToCaughtUpMs}  (failed requests ${times.failedRequests}, stream ${times.changesPerSecond} changes/s)`,
+    );
+  }
 });
 
 /** A change made now is audited and on its owner's tab: the path through the faulted part works again. */
@@ -132,8 +136,13 @@ async function expectConsistent(stream: ChangeStream): Promise<void> {
  */
 async function underLoad(name: string, fault: () => Promise<void>, options: { before?: () => Promise<void> } = {}): Promise<void> {
   const stream = startChangeStream(api, users);
+  const streamStarted = performance.now();
   try {
-    await waitFor(() => stream.confirmed() >= 30, { timeoutMs: 60_000, message: "the change stream under way" });
+    // The invariants need a recurring series and a reminder made before the fault.
+    await waitFor(() => stream.confirmed() >= 30 && stream.series.size > 0 && stream.reminders.length > 0, {
+      timeoutMs: 60_000,
+      message: "the change stream under way, with a series and a reminder",
+    });
     await options.before?.();
     const killedAt = performance.now();
     const failedBefore = stream.failed();
@@ -144,6 +153,7 @@ async function underLoad(name: string, fault: () => Promise<void>, options: { be
       killToRestartedMs: Math.round(restartedAt - killedAt),
       killToCaughtUpMs: Math.round(performance.now() - killedAt),
       failedRequests: stream.failed() - failedBefore,
+      changesPerSecond: 0,
     };
     // A little more traffic on the recovered system before checking.
     const confirmed = stream.confirmed();
@@ -151,6 +161,7 @@ async function underLoad(name: string, fault: () => Promise<void>, options: { be
   } finally {
     await stream.stop();
   }
+  if (recovery[name]) recovery[name].changesPerSecond = Math.round((stream.confirmed() / (performance.now() - streamStarted)) * 1000);
   await expectConsistent(stream);
 }
 

@@ -175,8 +175,10 @@ function kafkaProperties(logDirs: string): string {
     "controller.listener.names=CONTROLLER",
     "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
     `log.dirs=${logDirs}`,
-    // Several partitions so per-key ordering (partitionKey) is exercised, as on a cluster.
-    "num.partitions=4",
+    // Several partitions so per-key ordering (partitionKey) is exercised, as on a cluster; as many as
+    // the chart's Kafka (chart/templates/kafka-strimzi.yaml): daprd hands a consumer one message of a
+    // partition at a time, so partitions bound how many events a service works on at once.
+    "num.partitions=8",
     "offsets.topic.replication.factor=1",
     "offsets.topic.num.partitions=4",
     "transaction.state.log.replication.factor=1",
