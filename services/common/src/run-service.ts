@@ -4,7 +4,8 @@ import type { Elysia } from "elysia";
 import { createBackground } from "./background.ts";
 import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
-import { createLogger } from "./logger.ts";
+import type { DaprClient } from "./dapr/types.ts";
+import { createLogger, type Logger } from "./logger.ts";
 import type { ServiceDeps } from "./service-app.ts";
 import { gatewayOf } from "./websocket-gateway.ts";
 
@@ -56,7 +57,7 @@ const SIDECAR_WAIT_MS = 60_000;
  * secrets while they start: wait for the sidecar's outbound health (which
  * does not wait for the app) instead of crashing on a refused connection.
  */
-async function waitForSidecar(dapr: ReturnType<typeof createDaprClient>, logger: ReturnType<typeof createLogger>) {
+async function waitForSidecar(dapr: DaprClient, logger: Logger) {
   const deadline = Date.now() + SIDECAR_WAIT_MS;
   let waiting = false;
   while (!(await dapr.healthy({ outbound: true }))) {
