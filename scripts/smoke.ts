@@ -12,8 +12,8 @@
  * the base URL), SMOKE_READY_URLS (comma-separated service URLs whose
  * /readyz must answer 200 first), SMOKE_TIMEOUT_MS (per step, default 30000).
  */
-import { waitFor } from "@todo/common/testing";
-import { aboutTask, openTab } from "../services/embedded/src/testing/browser-tab.ts";
+import { waitFor } from "@todo/testkit";
+import { aboutTask, openTab } from "@todo/testkit/browser-tab";
 
 export interface SmokeOptions {
   baseUrl: string;

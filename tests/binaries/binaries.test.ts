@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
-import { createScratchPostgres, testDatabaseUrl, type ScratchPostgres } from "@todo/common/db/testing";
+import { waitFor } from "@todo/testkit";
+import { createScratchPostgres, testDatabaseUrl, type ScratchPostgres } from "@todo/testkit/databases";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildBinaries } from "../../scripts/build-binaries.ts";
-import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
+import { startTestHost, type TestHost } from "@todo/testkit/system";
 import { spawnChild, type ChildProcess } from "../dapr-conformance/harness/child-process.ts";
 import { freePort } from "../dapr-conformance/harness/free-port.ts";
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, setDefaultTimeout, test } from "bun:test";
-import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
+import { startTestHost, type TestHost } from "@todo/testkit/system";
 import { runSmoke } from "../../scripts/smoke.ts";
 
 /** The deploy workflows' smoke script, against the whole system as `bun start` runs it. */

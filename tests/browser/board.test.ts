@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import type { BrowserContext, Page } from "playwright-core";
 import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harness/browser-system.ts";
 

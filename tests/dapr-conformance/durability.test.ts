@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createConformanceRun, type SidecarUnderTest } from "./harness/conformance-run.ts";
 import { jsonOf, publishOk } from "./harness/dapr-api.ts";
-import { expectUnchanged, untilClockPasses, waitFor } from "@todo/common/testing";
+import { expectUnchanged, untilClockPasses, waitFor } from "@todo/testkit";
 
 // Sidecar start-up and broker round trips outlast bun's 5 s default.
 setDefaultTimeout(30_000);

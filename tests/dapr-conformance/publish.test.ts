@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { createConformanceRun, type SidecarUnderTest } from "./harness/conformance-run.ts";
 import { jsonOf } from "./harness/dapr-api.ts";
 import type { Delivery } from "./harness/test-app.ts";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 
 // Sidecar start-up and broker round trips outlast bun's 5 s default.
 setDefaultTimeout(30_000);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { apiClient, type ApiClient } from "./harness/api-client.ts";
-import { aboutTask, closeAll, handshakeStatus, openTab, type BrowserTab, type Frame } from "../../services/embedded/src/testing/browser-tab.ts";
+import { aboutTask, closeAll, handshakeStatus, openTab, type BrowserTab, type Frame } from "@todo/testkit/browser-tab";
 import { startSystem, type SystemUnderTest } from "./harness/system-under-test.ts";
 
 /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import type { Task } from "@todo/common";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { apiClient, type ApiClient, type AuditItem, type TestUser } from "./harness/api-client.ts";
 import { caughtUp, finishedDeliveries } from "./harness/delivery-progress.ts";
 import { startSystem, type SystemUnderTest } from "./harness/system-under-test.ts";

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { apiClient, type ApiClient, type TestUser } from "./harness/api-client.ts";
-import { closeAll, openTab, type BrowserTab } from "../../services/embedded/src/testing/browser-tab.ts";
+import { closeAll, openTab, type BrowserTab } from "@todo/testkit/browser-tab";
 import { caughtUp } from "./harness/delivery-progress.ts";
 import { startSystem, type SystemUnderTest } from "./harness/system-under-test.ts";
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 
 // Each start initialises PGlite on a fresh data dir: seconds, not milliseconds.
 setDefaultTimeout(30_000);

@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { buildEvent, createDaprClient, createMemoryLogger, subscriptions, type Subscription } from "@todo/common";
-import { blankTask, waitFor } from "@todo/common/testing";
+import { buildEvent, createMemoryLogger, subscriptions, type Subscription } from "@todo/common";
+import { blankTask, inProcessChannel, recorderApp, runtimeFixture, waitFor, type RuntimeFixture } from "@todo/testkit";
 import { Elysia } from "elysia";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { inProcessChannel } from "../../services/embedded/src/runtime/app-channel.ts";
-import { createRuntime, type Runtime } from "../../services/embedded/src/runtime/runtime.ts";
 
 /**
  * The subscription helper on the embedded runtime, end to end: events
@@ -14,24 +9,19 @@ import { createRuntime, type Runtime } from "../../services/embedded/src/runtime
  * its idempotency records live in real Dapr state, and what it drops lands
  * on the dead-letter topic.
  */
-let dataDir: string;
-let runtime: Runtime;
+let fixture: RuntimeFixture;
 let handled: string[];
 let failNext: number;
-let deadLetters: unknown[];
+let inspector: ReturnType<typeof recorderApp>;
+const deadLetters = () => inspector.deliveries.map((delivery) => delivery.event);
 
 const task = (id: string) => blankTask({ id });
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "todo-flow-"));
+  fixture = runtimeFixture({ delivery: { initialRetryMs: 10, maxRetryIntervalMs: 20, maxRetries: 2 } });
+  const runtime = fixture.runtime();
   handled = [];
   failNext = 0;
-  deadLetters = [];
-  runtime = createRuntime({
-    dataDir,
-    logger: createMemoryLogger("runtime"),
-    delivery: { initialRetryMs: 10, maxRetryIntervalMs: 20, maxRetries: 2 },
-  });
   const consumer: Subscription = {
     pubsub: "pubsub",
     topic: "task-events",
@@ -48,7 +38,7 @@ beforeEach(async () => {
   const audit = new Elysia().use(
     subscriptions({
       appId: "audit",
-      dapr: createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("audit") }),
+      dapr: fixture.sidecar("audit"),
       stateStore: "statestore",
       logger: createMemoryLogger("audit"),
       subscriptions: [consumer],
@@ -56,25 +46,14 @@ beforeEach(async () => {
   );
   runtime.registerApp(inProcessChannel("audit", (request) => audit.handle(request)));
   // An operator's view of the dead-letter topic.
-  runtime.registerApp(
-    inProcessChannel("inspector", async (request) => {
-      const { pathname } = new URL(request.url);
-      if (pathname === "/dapr/subscribe") {
-        return Response.json([{ pubsubname: "pubsub", topic: "audit-dead-letters", route: "/dead" }]);
-      }
-      deadLetters.push(await request.json());
-      return Response.json({ status: "SUCCESS" });
-    }),
-  );
+  inspector = recorderApp("inspector", [{ pubsubname: "pubsub", topic: "audit-dead-letters", route: "/dead" }]);
+  runtime.registerApp(inspector.channel);
   await runtime.start();
 });
 
-afterEach(async () => {
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => fixture.cleanup());
 
-const publisher = () => createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("chat-api") });
+const publisher = () => fixture.sidecar("chat-api");
 
 describe("subscription helper on the embedded runtime", () => {
   test("an event published twice with the same id is handled once", async () => {
@@ -105,12 +84,12 @@ describe("subscription helper on the embedded runtime", () => {
     await publisher().publish("pubsub", "task-events", event, { partitionKey: event.subject });
     await waitFor(() => handled.includes(event.id), { message: "the retried event" });
     expect(handled).toEqual([event.id]);
-    expect(deadLetters).toEqual([]);
+    expect(deadLetters()).toEqual([]);
   });
 
   test("an event that is not in the catalogue lands on the dead-letter topic", async () => {
     await publisher().publish("pubsub", "task-events", { title: "not a CloudEvent of ours" });
-    const [dead] = await waitFor(() => deadLetters.length > 0 && deadLetters, { message: "a dead letter" });
+    const [dead] = await waitFor(() => deadLetters().length > 0 && deadLetters(), { message: "a dead letter" });
     expect(dead).toMatchObject({ type: "com.dapr.event.sent", data: { title: "not a CloudEvent of ours" } });
     expect(handled).toEqual([]);
   });

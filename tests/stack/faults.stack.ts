@@ -19,10 +19,10 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { advisoryLocks } from "@todo/common/db";
 import { apiClient, type ApiClient, type TestUser } from "../e2e/harness/api-client.ts";
-import { closeAll, openTab, type BrowserTab } from "../../services/embedded/src/testing/browser-tab.ts";
+import { closeAll, openTab, type BrowserTab } from "@todo/testkit/browser-tab";
 import { daprdHealthy } from "./daprd.ts";
 import { kafkaReady } from "./infra.ts";
 import { servicePorts, type StackState } from "./layout.ts";

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { PORTS, REPO_ROOT } from "./layout.ts";
 import { isAlive, run, startDetached, tailOf, type ProcessRecord, type ProcessSpec } from "./processes.ts";
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 
 export interface ProcessRecord {
   name: string;

@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { daprdHealthy, daprdSpec } from "./daprd.ts";
 import { createDatabase, dropDatabase, kafkaReady, redisReady, schedulerReady, startAndWait, startKafka, startPostgres, startRedis, startScheduler } from "./infra.ts";
 import { CURRENT, PORTS, REPO_ROOT, SERVICES, STACK_ROOT, servicePorts, type ServiceName, type StackState } from "./layout.ts";

@@ -12,7 +12,7 @@
  */
 import { parseArgs } from "node:util";
 import { apiClient, type TestUser } from "../e2e/harness/api-client.ts";
-import { closeAll, openTab, type BrowserTab } from "../../services/embedded/src/testing/browser-tab.ts";
+import { closeAll, openTab, type BrowserTab } from "@todo/testkit/browser-tab";
 import { readStack } from "./stack.ts";
 
 const { values } = parseArgs({

@@ -1,5 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
-import { AppError, bearerToken } from "@todo/common";
+import { AppError, bearerToken, sameSecret } from "@todo/common";
 
 /** Shorter than this and a token could be guessed; the generated ones are 43 characters. */
 const MIN_ADMIN_TOKEN_LENGTH = 16;
@@ -33,14 +32,8 @@ export function adminTokenCheck(readToken: () => Promise<string | undefined>): A
   return async (authorization) => {
     const given = bearerToken(authorization);
     if (!given) throw new AppError(401, "unauthorized", "missing admin bearer token", undefined, { "www-authenticate": "Bearer" });
-    if (!sameToken(given, await expected())) {
+    if (!sameSecret(given, await expected())) {
       throw new AppError(401, "unauthorized", "wrong admin token", undefined, { "www-authenticate": 'Bearer error="invalid_token"' });
     }
   };
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }

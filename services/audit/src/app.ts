@@ -1,4 +1,4 @@
-import { consumerSubscriptions, createServiceApp, createTokenService, type ServiceDeps } from "@todo/common";
+import { consumerSubscriptions, createServiceApp, createTokenService, readSigningKey, type ServiceDeps } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { adminTokenCheck } from "./admin-token.ts";
 import { auditRoutes } from "./audit-routes.ts";
@@ -17,8 +17,7 @@ export interface AuditDeps extends ServiceDeps {
 
 /** Append-only audit trail of every event, with a query API for users and a gap report for operators. */
 export async function createApp(deps: AuditDeps) {
-  const jwtSecret = deps.jwtSecret ?? (await readSecret(deps, "jwt-secret"));
-  if (!jwtSecret) throw new Error("secret jwt-secret is missing");
+  const jwtSecret = deps.jwtSecret ?? (await readSigningKey(deps));
   const tokens = createTokenService(jwtSecret, { now: deps.now });
   const checkAdmin = adminTokenCheck(async () => deps.adminToken ?? (await readSecret(deps, "admin-token")));
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "bun:test";
 import { TASK_CREATED, TASK_UPDATED, type TypedEvent } from "@todo/common";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
+import { testDatabases } from "@todo/testkit/databases";
 import {
   ADMIN_TOKEN,
   auditApp,
@@ -16,7 +16,7 @@ import {
   taskUpdated,
   userToken,
   type AuditApp,
-} from "./audit-test-fixture.ts";
+} from "./audit.fixture.ts";
 
 const errorCode = (body: unknown) => (body as { error?: { code?: string } }).error?.code;
 

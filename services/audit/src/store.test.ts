@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
+import { testDatabases } from "@todo/testkit/databases";
 import { auditEntryOf } from "./audit-entry.ts";
-import { newUserId, taskCreated } from "./audit-test-fixture.ts";
+import { newUserId, taskCreated } from "./audit.fixture.ts";
 import { appendAuditEntry } from "./store.ts";
 
 describe.each(testDatabases())("audit_entries on $name", ({ open }) => {

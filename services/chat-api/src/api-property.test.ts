@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Task } from "@todo/common";
 import fc from "fast-check";
-import { testDatabases } from "@todo/common/db/testing";
-import { APP_TOKEN, createHarness, type Harness } from "./tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { APP_TOKEN, createHarness, type Harness } from "./tasks/api.fixture.ts";
 
 /**
  * Random bodies, query strings, ids and headers at every task route (and the

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Task as TaskSchema, type Task } from "@todo/common";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { Value } from "@sinclair/typebox/value";
-import { testDatabases } from "@todo/common/db/testing";
-import { APP_TOKEN, createHarness, type Harness } from "./tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { APP_TOKEN, createHarness, type Harness } from "./tasks/api.fixture.ts";
 import { reminderIdOf } from "./tasks/task-events.ts";
 
 /**

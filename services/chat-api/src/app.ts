@@ -1,4 +1,4 @@
-import { createServiceApp, type ServiceDeps } from "@todo/common";
+import { createServiceApp, readSigningKey, type ServiceDeps } from "@todo/common";
 import { authRoutes } from "./auth/auth-routes.ts";
 import { createTokenService } from "@todo/common";
 import type { Database } from "@todo/common/db";
@@ -35,7 +35,7 @@ export interface ChatApiDeps extends ServiceDeps {
  */
 export async function createApp(deps: ChatApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const jwtSecret = deps.jwtSecret ?? (await readJwtSecret(deps));
+  const jwtSecret = deps.jwtSecret ?? (await readSigningKey(deps));
   const tokens = createTokenService(jwtSecret, { now });
   const relay = createOutboxRelay({
     db: deps.db,
@@ -64,11 +64,4 @@ export async function createApp(deps: ChatApiDeps) {
     .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))
     .use(chatRoutes({ db: deps.db, tools, tasks, tokens, agent, rateLimiter, now, logger: deps.logger }))
     .use(internalRoutes({ tasks, appApiToken: deps.appApiToken }));
-}
-
-async function readJwtSecret(deps: ChatApiDeps): Promise<string> {
-  const secret = await deps.dapr.getSecret(deps.components.secretStore, "jwt-secret");
-  const value = secret["jwt-secret"];
-  if (!value || value.length < 32) throw new Error("secret jwt-secret is missing or shorter than 32 characters");
-  return value;
 }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "./same-secret.ts";
 
 /**
  * daprd sends APP_API_TOKEN as `dapr-api-token` on every call it makes to the
@@ -9,8 +9,5 @@ import { timingSafeEqual } from "node:crypto";
 export function hasAppToken(headers: Headers, expected: string | undefined): boolean {
   if (!expected) return true;
   const given = headers.get("dapr-api-token");
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== null && sameSecret(given, expected);
 }

@@ -15,3 +15,5 @@ export * from "./auth/tokens.ts";
 export * from "./auth/require-user.ts";
 export * from "./websocket-gateway.ts";
 export * from "./strict-input.ts";
+export * from "./same-secret.ts";
+export * from "./auth/signing-key.ts";

@@ -5,7 +5,7 @@ import { AppError } from "./http-errors.ts";
 import { createMemoryLogger } from "./logger.ts";
 import { createServiceApp, type ServiceDeps } from "./service-app.ts";
 import { t } from "elysia";
-import { waitFor } from "./testing/wait-for.ts";
+import { waitFor } from "@todo/testkit";
 
 /** Only `healthy` is reached by these routes. */
 function sidecar(healthy: boolean): DaprClient {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 
 /** sidecar-main as a child process, the way the conformance suite runs it in place of daprd. */
 const cleanups: (() => void | Promise<void>)[] = [];

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { DaprError, deterministicEventId, REMINDER_TRIGGERED, type DaprClient } from "@todo/common";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { reminderJobData } from "./reminder-job.ts";
-import { scheduledEvent, startHarness, taskWithReminder, type Harness } from "./test-harness.ts";
+import { scheduledEvent, startHarness, taskWithReminder, type Harness } from "./notification.fixture.ts";
 
 /** POST /job/<reminderId> as daprd calls it, driven by hand instead of by the scheduler. */
 let harness: Harness | undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { blankTask } from "@todo/common/testing";
+import { blankTask } from "@todo/testkit";
 import { checkReminder, keepsJobDespiteCancel } from "./reminder-check.ts";
 import { reminderIdFor, withSnapshot, type TaskRecord } from "./task-record.ts";
 

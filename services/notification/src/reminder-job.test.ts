@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { sampleData } from "@todo/common/testing";
+import { sampleData } from "@todo/testkit";
 import { reminderJobData, reminderJobSpec } from "./reminder-job.ts";
 
 describe("reminderJobSpec", () => {

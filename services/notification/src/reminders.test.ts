@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { deterministicEventId, REMINDER_TRIGGERED } from "@todo/common";
-import { untilClockPasses, waitFor } from "@todo/common/testing";
+import { untilClockPasses, waitFor } from "@todo/testkit";
 import { reminderJobSpec } from "./reminder-job.ts";
-import { cancelledEvent, scheduledEvent, startHarness, taskEvent, taskWithReminder, type Harness } from "./test-harness.ts";
+import { cancelledEvent, scheduledEvent, startHarness, taskEvent, taskWithReminder, type Harness } from "./notification.fixture.ts";
 
 /** Reminders end to end on the embedded runtime: events in, Dapr jobs, ReminderTriggered out. */
 let harness: Harness;

@@ -1,27 +1,18 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { createDaprClient, createMemoryLogger, type DaprClient } from "@todo/common";
-import { blankTask } from "@todo/common/testing";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createRuntime, type Runtime } from "../../embedded/src/runtime/runtime.ts";
+import type { DaprClient } from "@todo/common";
+import { blankTask, runtimeFixture, type RuntimeFixture } from "@todo/testkit";
 import { withSnapshot } from "./task-record.ts";
 import { createTaskRecordStore, taskRecordKey } from "./task-record-store.ts";
 
 /** The record store against the embedded runtime's state API (real ETags). */
-let dataDir: string;
-let runtime: Runtime;
+let fixture: RuntimeFixture;
 let dapr: DaprClient;
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "notification-records-"));
-  runtime = createRuntime({ dataDir, logger: createMemoryLogger("runtime") });
-  await runtime.start();
-  dapr = createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("notification") });
+  fixture = runtimeFixture();
+  await fixture.runtime().start();
+  dapr = fixture.sidecar("notification");
 });
-afterEach(async () => {
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterEach(() => fixture.cleanup());
 
 describe("task record store", () => {
   test("concurrent snapshots in any order leave the newest version, none lost to a race", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { blankTask } from "@todo/common/testing";
+import { blankTask } from "@todo/testkit";
 import { activeReminderId, reminderIdFor, withFiredReminder, withSnapshot } from "./task-record.ts";
 
 const remindAt = "2030-03-01T09:00:00.000Z";

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { Task } from "@todo/common";
-import { sampleTask } from "@todo/common/testing";
+import { sampleTask } from "@todo/testkit";
 import { nextOccurrence, type OccurrenceDraft } from "./next-occurrence.ts";
 
 const SERIES = "0190f3a0-0000-7000-8000-0000000000f0";

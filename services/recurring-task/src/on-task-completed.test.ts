@@ -8,7 +8,7 @@ import {
   type PublishOptions,
   type Task,
 } from "@todo/common";
-import { sampleTask } from "@todo/common/testing";
+import { sampleTask } from "@todo/testkit";
 import { onTaskCompleted } from "./on-task-completed.ts";
 
 const SERIES = "0190f3a0-0000-7000-8000-0000000000f0";

@@ -3,6 +3,7 @@ import {
   createTokenService,
   deliveryMetrics,
   GATEWAY_DECORATOR,
+  readSigningKey,
   subscriptions,
   type ServiceDeps,
 } from "@todo/common";
@@ -63,7 +64,7 @@ export async function createApp(deps: WebsocketDeps) {
   const { stateStore } = deps.components;
   const logger = deps.logger;
 
-  const tokens = createTokenService(deps.jwtSecret ?? (await readJwtSecret(deps)), { now });
+  const tokens = createTokenService(deps.jwtSecret ?? (await readSigningKey(deps)), { now });
   const serial = createPerKeySerial();
   const connections = createLocalConnections(tuning.replay);
   const journal = createJournalStore({ dapr, stateStore, limits: tuning.journal, now: nowMs });
@@ -112,11 +113,4 @@ export async function createApp(deps: WebsocketDeps) {
     subscriptions: websocketSubscriptions(deps, live),
   });
   return createServiceApp("websocket", deps).use(events).decorate(GATEWAY_DECORATOR, gateway);
-}
-
-async function readJwtSecret(deps: ServiceDeps): Promise<string> {
-  const secret = await deps.dapr.getSecret(deps.components.secretStore, "jwt-secret");
-  const value = secret["jwt-secret"];
-  if (!value || value.length < 32) throw new Error("secret jwt-secret is missing or shorter than 32 characters");
-  return value;
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createMemoryLogger, createTokenService } from "@todo/common";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { connect, type Socket } from "node:net";
 import type { EventJson } from "./event-json.ts";
 import { createGateway } from "./gateway.ts";

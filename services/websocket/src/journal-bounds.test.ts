@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { buildEvent, TASK_EVENTS_TOPIC, TASK_UPDATED } from "@todo/common";
-import { blankTask } from "@todo/common/testing";
-import { closeAll, openTab, type BrowserTab } from "../../embedded/src/testing/browser-tab.ts";
-import { startWebsocketOnly, type WebsocketOnly } from "./test-hosts.ts";
+import { blankTask } from "@todo/testkit";
+import { closeAll, openTab, type BrowserTab } from "@todo/testkit/browser-tab";
+import { startWebsocketOnly, type WebsocketOnly } from "./websocket.fixture.ts";
 
 const HOUR = 60 * 60 * 1000;
 let clock = Date.now();

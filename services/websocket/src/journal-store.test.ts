@@ -1,22 +1,15 @@
 import { afterAll, describe, expect, test } from "bun:test";
-import { createDaprClient, createMemoryLogger } from "@todo/common";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createRuntime } from "../../embedded/src/runtime/runtime.ts";
+import { runtimeFixture } from "@todo/testkit";
 import type { EventJson } from "./event-json.ts";
 import { DEFAULT_JOURNAL_LIMITS } from "./journal.ts";
 import { createJournalStore, journalEventKey } from "./journal-store.ts";
 
 // The embedded runtime's state store: real ETags, as Redis gives them.
-const dataDir = mkdtempSync(join(tmpdir(), "websocket-journal-"));
-const runtime = createRuntime({ dataDir, logger: createMemoryLogger(), env: {} });
-afterAll(async () => {
-  await runtime.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const fixture = runtimeFixture();
+fixture.runtime();
+afterAll(() => fixture.cleanup());
 
-const dapr = () => createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("websocket") });
+const dapr = () => fixture.sidecar("websocket");
 
 /** One replica's journal store; each has its own client, as separate pods would. */
 const replica = (maxEvents = 1000) =>

@@ -4,7 +4,7 @@
  * command line on the same port. Both targets use it; they differ only in
  * what they spawn.
  */
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import type { ChildProcess } from "./child-process.ts";
 import type { Sidecar } from "./sidecar-target.ts";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { createTestApp, routeFor, type TestApp } from "./test-app.ts";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 
 let app: TestApp | undefined;
 

@@ -5,7 +5,7 @@
  * service has its own port: REST on chat-api, /api/audit on audit, /ws on
  * websocket, and a /metrics per service.
  */
-import { startTestHost } from "../../../services/embedded/src/testing/test-host.ts";
+import { startTestHost } from "@todo/testkit/system";
 import { readStack } from "../../stack/stack.ts";
 import { consumerGroupCaughtUp } from "../../stack/kafka-offsets.ts";
 import { servicePorts } from "../../stack/layout.ts";

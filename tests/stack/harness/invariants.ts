@@ -5,7 +5,7 @@
  * open tab showing the server's state.
  */
 import type { AuditItem, ApiClient, TestUser } from "../../e2e/harness/api-client.ts";
-import type { BrowserTab } from "../../../services/embedded/src/testing/browser-tab.ts";
+import type { BrowserTab } from "@todo/testkit/browser-tab";
 import type { ConfirmedReminder } from "./change-stream.ts";
 
 const TASK_EVENT = /^todo\.task\./;

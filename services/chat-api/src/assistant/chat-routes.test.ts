@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import type { Task } from "@todo/common";
-import { testDatabases } from "@todo/common/db/testing";
-import { createHarness, type Harness } from "../tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { createHarness, type Harness } from "../tasks/api.fixture.ts";
 
 /**
  * POST /api/chat and GET /api/conversations/:id through the real createApp

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import { createBackground, createMemoryLogger, createTokenService, type Task } from "@todo/common";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
+import { testDatabases } from "@todo/testkit/databases";
 import { Registry } from "prom-client";
 import { createApp } from "../app.ts";
 import { insertUser } from "../auth/user-store.ts";
-import { COMPONENTS, JWT_SECRET, manualClock, recordingDapr } from "../tasks/api-test-harness.ts";
+import { COMPONENTS, JWT_SECRET, manualClock, recordingDapr } from "../tasks/api.fixture.ts";
 import { deterministicAgent } from "./agent.ts";
 import { chooseAgent } from "./llm-agent.ts";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { testDatabases } from "@todo/common/db/testing";
-import { createHarness, type Harness } from "../tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { createHarness, type Harness } from "../tasks/api.fixture.ts";
 
 /**
  * POST /api/tasks/parse through the real createApp: the board's quick-add

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { testDatabases } from "@todo/common/db/testing";
-import { createHarness, manualClock, type Harness } from "../tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { createHarness, manualClock, type Harness } from "../tasks/api.fixture.ts";
 import { describeResults, planTurn } from "./intent-engine.ts";
 import type { ConversationMemory, PlannedCall, TaskSummary, ToolResult, TurnContext } from "./types.ts";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, spyOn, test } from "
 import { createMemoryLogger, httpErrors } from "@todo/common";
 import { Elysia } from "elysia";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
+import { testDatabases } from "@todo/testkit/databases";
 import { authRoutes } from "./auth-routes.ts";
 import { createTokenService } from "@todo/common";
 

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import { createMemoryLogger, type DaprClient, type TypedEvent } from "@todo/common";
-import { expectUnchanged, waitFor } from "@todo/common/testing";
+import { expectUnchanged, waitFor } from "@todo/testkit";
 import type { Database, Queryable } from "@todo/common/db";
 import { migrate } from "@todo/common/db";
 import { openPostgresDatabase } from "@todo/common/db";
-import { createScratchPostgres, testDatabases, testDatabaseUrl } from "@todo/common/db/testing";
+import { createScratchPostgres, testDatabases, testDatabaseUrl } from "@todo/testkit/databases";
 import { createOutboxRelay, type OutboxRelay, type OutboxRelayOptions } from "./outbox-relay.ts";
 import { appendToOutbox } from "./outbox-store.ts";
-import { PUBSUB, reminderEvent, spyOnPublish, startPubSub, taskEvent, taskId, type PubSubFixture } from "./outbox-test-fixture.ts";
+import { PUBSUB, reminderEvent, spyOnPublish, startPubSub, taskEvent, taskId, type PubSubFixture } from "./outbox.fixture.ts";
 
 async function commit(db: Database, events: TypedEvent[]): Promise<void> {
   await db.transaction((tx) => appendToOutbox(tx, events));

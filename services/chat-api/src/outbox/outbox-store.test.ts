@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
+import { testDatabases } from "@todo/testkit/databases";
 import { Registry } from "prom-client";
 import { registerOutboxBacklogGauge } from "./outbox-metrics.ts";
 import { appendToOutbox, markPublished, readPendingOutbox } from "./outbox-store.ts";
-import { reminderEvent, taskEvent, taskId } from "./outbox-test-fixture.ts";
+import { reminderEvent, taskEvent, taskId } from "./outbox.fixture.ts";
 
 describe.each(testDatabases())("the outbox store on $name", ({ open }) => {
   let db: Database;

@@ -1,4 +1,4 @@
-import { blankTask } from "@todo/common/testing";
+import { blankTask } from "@todo/testkit";
 import { describe, expect, test } from "bun:test";
 import type { Task } from "@todo/common";
 import {

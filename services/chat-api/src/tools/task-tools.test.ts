@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { AppError, createMemoryLogger, type Task } from "@todo/common";
-import { testDatabases } from "@todo/common/db/testing";
-import { createHarness, type Harness, type OutboxEntry } from "../tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { createHarness, type Harness, type OutboxEntry } from "../tasks/api.fixture.ts";
 import { createTaskService } from "../tasks/task-service.ts";
 import { createTaskTools, type TaskTool, type ToolName } from "./task-tools.ts";
 

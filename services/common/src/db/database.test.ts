@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from "bun:test";
 import type { Database } from "./database.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { openDatabase } from "./open-database.ts";
-import { testDatabases, testDatabaseUrl } from "./test-databases.ts";
+import { testDatabases, testDatabaseUrl } from "@todo/testkit/databases";
 import { NestedDatabaseUseError } from "./transaction-scope.ts";
 
 const createSample = `CREATE TABLE sample (

@@ -6,3 +6,5 @@ export { migrate, MigrationError } from "./migrate.ts";
 export { openPostgresDatabase } from "./postgres-database.ts";
 export { advisoryLocks } from "./advisory-locks.ts";
 export { isUniqueViolation, sqlStateOf, constraintOf } from "./errors.ts";
+export { openPgliteDatabase, type PgliteDatabase } from "./pglite-database.ts";
+export { openPgliteWorkerDatabase } from "./pglite-worker-database.ts";

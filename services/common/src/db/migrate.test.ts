@@ -8,7 +8,7 @@ import type { Database } from "./database.ts";
 import { migrate, MigrationError, readMigrations } from "./migrate.ts";
 import { shippedMigrations as builtIn } from "./migrations/index.ts";
 import { openPostgresDatabase } from "./postgres-database.ts";
-import { createScratchPostgres, testDatabases, testDatabaseUrl } from "./test-databases.ts";
+import { createScratchPostgres, testDatabases, testDatabaseUrl } from "@todo/testkit/databases";
 
 const shippedMigrations = join(import.meta.dir, "migrations");
 /** Every migration this build ships, in order: the tests stay right as migrations are added. */

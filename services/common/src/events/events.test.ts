@@ -26,7 +26,7 @@ import {
   type TypedEvent,
 } from "./index.ts";
 import { checkJsonSchema } from "./json-schema-check.ts";
-import { SAMPLE_TASK_ID, sampleData, sampleTask } from "../testing/sample-events.ts";
+import { SAMPLE_TASK_ID, sampleData, sampleTask } from "@todo/testkit";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 

@@ -10,10 +10,10 @@ import {
   type EventType,
   type TypedEvent,
 } from "../events/index.ts";
-import { sampleData, sampleTask } from "../testing/sample-events.ts";
+import { sampleData, sampleTask } from "@todo/testkit";
 import { createMemoryLogger } from "../logger.ts";
 import { DEFAULT_IDEMPOTENCY_TTL_SECONDS, defineSubscription, subscriptions, type DeliveryOutcome, type HandlerResult } from "./index.ts";
-import { createMemoryStateClient } from "./test-state.ts";
+import { createMemoryStateClient } from "@todo/testkit";
 
 const TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 const OTHER_TRACEPARENT = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";

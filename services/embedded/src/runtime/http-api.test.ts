@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { runtimeFixture, testApp, type RuntimeFixture } from "./pubsub/test-fixture.ts";
+import { runtimeFixture, recorderApp, type RuntimeFixture } from "@todo/testkit";
 
 /** The sidecar router: authentication, health and unknown paths. */
 let fixture: RuntimeFixture;
@@ -39,7 +39,7 @@ describe("DAPR_API_TOKEN", () => {
 test("another local sidecar's internal token admits forwarded invocations only", async () => {
   fixture = runtimeFixture();
   const runtime = fixture.runtime({ daprApiToken: "s3cret", internalToken: "hop-token" });
-  runtime.registerApp(testApp("audit", []).channel);
+  runtime.registerApp(recorderApp("audit", []).channel);
   await runtime.start();
   const sidecar = runtime.sidecar("audit");
   const hop = { "dapr-internal-token": "hop-token" };
@@ -56,7 +56,7 @@ describe("health", () => {
     fixture = runtimeFixture();
     const runtime = fixture.runtime();
     const subscribed = Promise.withResolvers<Response>();
-    const app = testApp("audit", []);
+    const app = recorderApp("audit", []);
     const slowApp = {
       appId: "audit",
       call: (path: string, init?: RequestInit) => (path === "/dapr/subscribe" ? subscribed.promise : app.channel.call(path, init)),

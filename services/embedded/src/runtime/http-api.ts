@@ -1,4 +1,4 @@
-import { timingSafeEqual } from "node:crypto";
+import { sameSecret } from "@todo/common";
 import { daprError } from "./errors.ts";
 import { internalTokenHeader } from "./name-resolution.ts";
 
@@ -111,8 +111,5 @@ function decodeSegments(raw: string[]): string[] | undefined {
 }
 
 function tokenMatches(given: string | null, expected: string): boolean {
-  if (given === null) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  return given !== null && sameSecret(given, expected);
 }

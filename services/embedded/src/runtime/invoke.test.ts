@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { inProcessChannel } from "./app-channel.ts";
-import { runtimeFixture, type RuntimeFixture } from "./pubsub/test-fixture.ts";
+import { runtimeFixture, type RuntimeFixture } from "@todo/testkit";
 
 /** Service invocation through the sidecar, as daprd forwards it. */
 let fixture: RuntimeFixture;

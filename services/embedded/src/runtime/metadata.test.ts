@@ -1,5 +1,5 @@
 import { afterEach, expect, test } from "bun:test";
-import { runtimeFixture, testApp, type RuntimeFixture } from "./pubsub/test-fixture.ts";
+import { runtimeFixture, recorderApp, type RuntimeFixture } from "@todo/testkit";
 
 let fixture: RuntimeFixture;
 afterEach(async () => {
@@ -18,7 +18,7 @@ const subscriptions = [
 test("GET /v1.0/metadata describes the calling sidecar in daprd's shape", async () => {
   fixture = runtimeFixture();
   const runtime = fixture.runtime();
-  runtime.registerApp(testApp("audit", subscriptions).channel, { port: 3001, protocol: "http", channelAddress: "127.0.0.1" });
+  runtime.registerApp(recorderApp("audit", subscriptions).channel, { port: 3001, protocol: "http", channelAddress: "127.0.0.1" });
   await runtime.start();
   const body = await (await runtime.sidecar("audit")(new Request("http://localhost/v1.0/metadata"))).json();
   expect(body).toMatchObject({
@@ -61,8 +61,8 @@ test("PUT /v1.0/metadata/{key} sets an extended attribute of that sidecar", asyn
 test("runtime.metadata() lists every registered app with its subscriptions", async () => {
   fixture = runtimeFixture();
   const runtime = fixture.runtime();
-  runtime.registerApp(testApp("audit", subscriptions).channel);
-  runtime.registerApp(testApp("chat-api", new Response(null, { status: 404 })).channel);
+  runtime.registerApp(recorderApp("audit", subscriptions).channel);
+  runtime.registerApp(recorderApp("chat-api", new Response(null, { status: 404 })).channel);
   await runtime.start();
   const view = runtime.metadata() as { apps: { id: string; subscriptions: { topic: string }[] }[] };
   expect(view.apps.map((app) => [app.id, app.subscriptions.map((s) => s.topic)])).toEqual([

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { handleJobsApi } from "./http.ts";
 import type { JobScheduler } from "./scheduler.ts";
-import { createJobsHarness, type JobsHarness } from "./test-harness.ts";
+import { createJobsHarness, type JobsHarness } from "./jobs.fixture.ts";
 
 let harness: JobsHarness;
 let scheduler: JobScheduler;

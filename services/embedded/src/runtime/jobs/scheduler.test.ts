@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import type { JobRequest } from "./job-request.ts";
 import type { JobScheduler } from "./scheduler.ts";
-import { createJobsHarness, type JobsHarness } from "./test-harness.ts";
+import { createJobsHarness, type JobsHarness } from "./jobs.fixture.ts";
 
 const app = "notification";
 let harness: JobsHarness;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
-import { publishRequest, runtimeFixture, testApp, type RuntimeFixture } from "./test-fixture.ts";
+import { waitFor } from "@todo/testkit";
+import { publishRequest, runtimeFixture, recorderApp, type RuntimeFixture } from "@todo/testkit";
 
 /** Publish and bulk publish answers, as daprd gives them. */
 let fixture: RuntimeFixture;
@@ -8,7 +8,7 @@ afterEach(async () => {
   await fixture.cleanup();
 });
 
-async function sidecarWith(...apps: ReturnType<typeof testApp>[]) {
+async function sidecarWith(...apps: ReturnType<typeof recorderApp>[]) {
   fixture = runtimeFixture();
   const runtime = fixture.runtime();
   for (const app of apps) runtime.registerApp(app.channel);
@@ -45,7 +45,7 @@ describe("publish", () => {
   });
 
   test("PUT publishes too; topics may contain slashes", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "tenant/a/tasks", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "tenant/a/tasks", route: "/e" }]);
     const sidecar = await sidecarWith(app);
     const response = await sidecar(
       new Request("http://localhost/v1.0/publish/pubsub/tenant/a/tasks", { method: "PUT", headers: { "content-type": "application/json" }, body: "{}" }),
@@ -59,7 +59,7 @@ describe("publish", () => {
 describe("bulk publish", () => {
   for (const path of ["/v1.0-alpha1/publish/bulk/pubsub/t", "/v1.0/publish/bulk/pubsub/t"]) {
     test(`${path} wraps and delivers every entry`, async () => {
-      const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+      const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
       const sidecar = await sidecarWith(app);
       const response = await sidecar(
         bulk(path, [
@@ -77,7 +77,7 @@ describe("bulk publish", () => {
   }
 
   test("a missing or duplicated entryId answers 400 and publishes nothing", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const sidecar = await sidecarWith(app);
     const path = "/v1.0-alpha1/publish/bulk/pubsub/t";
     expect((await sidecar(bulk(path, [{ entryId: "1", event: 1 }, { entryId: "1", event: 2 }]))).status).toBe(400);

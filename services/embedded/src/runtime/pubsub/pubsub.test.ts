@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { waitFor } from "@todo/common/testing";
-import { publishRequest, runtimeFixture, testApp, type RuntimeFixture } from "./test-fixture.ts";
+import { waitFor } from "@todo/testkit";
+import { publishRequest, runtimeFixture, recorderApp, type RuntimeFixture } from "@todo/testkit";
 
 /** Publish and delivery through the embedded runtime, as the services see them. */
 let fixture: RuntimeFixture;
@@ -8,7 +8,7 @@ afterEach(async () => {
   await fixture.cleanup();
 });
 
-async function startWith(...apps: ReturnType<typeof testApp>[]) {
+async function startWith(...apps: ReturnType<typeof recorderApp>[]) {
   fixture = runtimeFixture();
   const runtime = fixture.runtime();
   for (const app of apps) runtime.registerApp(app.channel);
@@ -18,7 +18,7 @@ async function startWith(...apps: ReturnType<typeof testApp>[]) {
 
 describe("delivery", () => {
   test("a published JSON body arrives as the CloudEvent daprd builds, with Kafka-like headers", async () => {
-    const audit = testApp("audit", [{ pubsubname: "pubsub", topic: "task-events", route: "/events/tasks" }]);
+    const audit = recorderApp("audit", [{ pubsubname: "pubsub", topic: "task-events", route: "/events/tasks" }]);
     const runtime = await startWith(audit);
     const traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
     const response = await runtime.sidecar("chat-api")(
@@ -54,7 +54,7 @@ describe("delivery", () => {
 
   test("integers beyond 2^53 in published JSON reach the subscriber exactly", async () => {
     let body = "";
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const runtime = await startWith(app);
     app.reply = () => Response.json({});
     const original = app.channel.call;
@@ -68,7 +68,7 @@ describe("delivery", () => {
   });
 
   test("an own CloudEvent (application/cloudevents+json) keeps its id, type, source and time", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "task-events", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "task-events", route: "/e" }]);
     const runtime = await startWith(app);
     const event = {
       specversion: "1.0",
@@ -86,7 +86,7 @@ describe("delivery", () => {
   });
 
   test("events with the same partition key arrive in publish order even when the handler is slow", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "task-events", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "task-events", route: "/e" }]);
     const runtime = await startWith(app);
     const inFlight = new Set<string>();
     let overlapped = false;
@@ -115,7 +115,7 @@ describe("delivery", () => {
   });
 
   test("an event answered RETRY is delivered again until the app answers SUCCESS", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const runtime = await startWith(app);
     app.reply = () => Response.json({ status: app.deliveries.length < 3 ? "RETRY" : "SUCCESS" });
     await runtime.sidecar("chat-api")(publishRequest("t", { n: 1 }));
@@ -128,7 +128,7 @@ describe("delivery", () => {
   });
 
   test("after the retries are exhausted the event goes to the dead-letter topic and the partition moves on", async () => {
-    const app = testApp("audit", [
+    const app = recorderApp("audit", [
       { pubsubname: "pubsub", topic: "t", route: "/e", deadLetterTopic: "t-dlq" },
       { pubsubname: "pubsub", topic: "t-dlq", route: "/dlq" },
     ]);
@@ -148,7 +148,7 @@ describe("delivery", () => {
   });
 
   test("without a dead-letter topic a failing event keeps being retried, blocking its partition, with an error logged", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const runtime = await startWith(app);
     app.reply = () => new Response("down", { status: 503 });
     await runtime.sidecar("chat-api")(publishRequest("t", { n: 1 }, { query: "metadata.partitionKey=k" }));
@@ -160,7 +160,7 @@ describe("delivery", () => {
   });
 
   test("DROP acknowledges the event and forwards it to the dead-letter topic at once", async () => {
-    const app = testApp("audit", [
+    const app = recorderApp("audit", [
       { pubsubname: "pubsub", topic: "t", route: "/e", deadLetterTopic: "t-dlq" },
       { pubsubname: "pubsub", topic: "t-dlq", route: "/dlq" },
     ]);
@@ -172,7 +172,7 @@ describe("delivery", () => {
   });
 
   test("a 404 answer drops the event without retrying", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const runtime = await startWith(app);
     app.reply = ({ event }) =>
       (event.data as { n: number }).n === 1 ? new Response("no such route", { status: 404 }) : Response.json({});
@@ -183,7 +183,7 @@ describe("delivery", () => {
   });
 
   test("a lowercase 'success' status is not SUCCESS (daprd compares case-sensitively) and is retried", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const runtime = await startWith(app);
     app.reply = () => Response.json({ status: app.deliveries.length === 1 ? "success" : "SUCCESS" });
     await runtime.sidecar("chat-api")(publishRequest("t", { n: 1 }));
@@ -191,7 +191,7 @@ describe("delivery", () => {
   });
 
   test("events are routed by rule on event.type, with the default route for the rest", async () => {
-    const app = testApp("audit", [
+    const app = recorderApp("audit", [
       {
         pubsubname: "pubsub",
         topic: "task-events",
@@ -220,7 +220,7 @@ describe("delivery", () => {
   });
 
   test("an event matching no rule and no default is acknowledged without delivery", async () => {
-    const app = testApp("audit", [
+    const app = recorderApp("audit", [
       { pubsubname: "pubsub", topic: "t", routes: { rules: [{ match: 'event.type == "wanted"', path: "/wanted" }] } },
     ]);
     const runtime = await startWith(app);
@@ -232,7 +232,7 @@ describe("delivery", () => {
   });
 
   test("an expired event (ttlInSeconds) is not delivered", async () => {
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     fixture = runtimeFixture();
     const first = fixture.runtime();
     // Published while nobody consumes, then consumed after the TTL passed.
@@ -247,8 +247,8 @@ describe("delivery", () => {
   });
 
   test("every subscribing app gets every event (one consumer group per app)", async () => {
-    const audit = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
-    const websocket = testApp("websocket", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const audit = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const websocket = recorderApp("websocket", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const runtime = await startWith(audit, websocket);
     await runtime.sidecar("chat-api")(publishRequest("t", { n: 1 }));
     await waitFor(() => audit.deliveries.length === 1 && websocket.deliveries.length === 1);
@@ -261,7 +261,7 @@ describe("durability", () => {
     const first = fixture.runtime();
     await first.sidecar("chat-api")(publishRequest("t", { n: 1 }));
     await first.stop();
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const second = fixture.runtime();
     second.registerApp(app.channel);
     await second.start();
@@ -271,7 +271,7 @@ describe("durability", () => {
   test("unacknowledged events are redelivered after a restart on the same data dir, acknowledged ones are not", async () => {
     fixture = runtimeFixture();
     const subscriptions = [{ pubsubname: "pubsub", topic: "t", route: "/e" }];
-    const before = testApp("audit", subscriptions);
+    const before = recorderApp("audit", subscriptions);
     before.reply = ({ event }) =>
       Response.json({ status: (event.data as { n: number }).n === 1 ? "SUCCESS" : "RETRY" });
     const first = fixture.runtime({ delivery: { maxRetryIntervalMs: 5, partitions: 1 } });
@@ -282,7 +282,7 @@ describe("durability", () => {
     await waitFor(() => before.deliveries.some((d) => (d.event.data as { n: number }).n === 2));
     await first.stop();
 
-    const after = testApp("audit", subscriptions);
+    const after = recorderApp("audit", subscriptions);
     const second = fixture.runtime({ delivery: { partitions: 1 } });
     second.registerApp(after.channel);
     await second.start();
@@ -292,7 +292,7 @@ describe("durability", () => {
 
   test("stop() waits for a delivery in flight and acknowledges it", async () => {
     fixture = runtimeFixture();
-    const app = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const app = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     let release: () => void = () => {};
     const started = Promise.withResolvers<void>();
     app.reply = async () => {
@@ -309,7 +309,7 @@ describe("durability", () => {
     release();
     await stopping;
 
-    const again = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const again = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const second = fixture.runtime({ delivery: { partitions: 1 } });
     second.registerApp(again.channel);
     await second.start();
@@ -320,7 +320,7 @@ describe("durability", () => {
 
   test("stop() gives up on a delivery that hangs past the graceful timeout; the event is redelivered next time", async () => {
     fixture = runtimeFixture();
-    const hanging = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const hanging = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     hanging.reply = () => new Promise<Response>(() => {});
     const first = fixture.runtime({ delivery: { stopTimeoutMs: 50 } });
     first.registerApp(hanging.channel);
@@ -329,7 +329,7 @@ describe("durability", () => {
     await waitFor(() => hanging.deliveries.length === 1);
     await first.stop();
 
-    const healthy = testApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
+    const healthy = recorderApp("audit", [{ pubsubname: "pubsub", topic: "t", route: "/e" }]);
     const second = fixture.runtime();
     second.registerApp(healthy.channel);
     await second.start();

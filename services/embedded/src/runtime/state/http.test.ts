@@ -3,7 +3,7 @@ import type { Database } from "bun:sqlite";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { openRuntimeDb } from "../db.ts";
 import { handleStateApi } from "./http.ts";
 import { createStateStore, type StateStore } from "./state-store.ts";

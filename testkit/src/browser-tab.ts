@@ -1,4 +1,4 @@
-import { waitFor, type Truthy } from "@todo/common/testing";
+import { waitFor, type Truthy } from "./wait-for.ts";
 
 /** A frame as the websocket service sends it: one CloudEvent, JSON. */
 export interface Frame {

@@ -1,6 +1,5 @@
 /** Test-only: valid payloads for every catalogue type, so tests change one field at a time. */
-import type { EventData, EventType } from "../events/catalogue.ts";
-import type { Task } from "../events/task.ts";
+import type { EventData, EventType, Task } from "@todo/common";
 
 export const SAMPLE_TASK_ID = "0190f3a0-0000-7000-8000-000000000001";
 

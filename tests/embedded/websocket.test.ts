@@ -7,16 +7,16 @@ import {
   REMINDER_TRIGGERED,
   type Task,
 } from "@todo/common";
-import { expectUnchanged, waitFor } from "@todo/common/testing";
-import { pendingKey } from "./pending-reminders.ts";
-import { closeAll, handshakeStatus, openTab, type Frame, type BrowserTab, type TabAuth } from "../../embedded/src/testing/browser-tab.ts";
-import { startFullSystem, type FullSystem, type TestUser } from "./test-hosts.ts";
+import { expectUnchanged, waitFor } from "@todo/testkit";
+import { pendingKey } from "@todo/websocket/pending-reminders";
+import { closeAll, handshakeStatus, openTab, type Frame, type BrowserTab, type TabAuth } from "@todo/testkit/browser-tab";
+import { startTestHost, type TestHost, type TestUser } from "@todo/testkit/system";
 
-let system: FullSystem;
+let system: TestHost;
 const tabs = new Set<BrowserTab>();
 // Starting the whole system (PGlite migrations included) takes seconds.
 beforeAll(async () => {
-  system = await startFullSystem();
+  system = await startTestHost();
 }, 30_000);
 afterEach(() => closeAll(tabs));
 afterAll(() => system?.stop());

@@ -3,12 +3,8 @@
  * every event it receives, a Dapr client for chat-api's sidecar with a spy on
  * publish, and builders for valid task events.
  */
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { buildEvent, createDaprClient, createMemoryLogger, type DaprClient, type PublishOptions, type TypedEvent } from "@todo/common";
-import { inProcessChannel } from "../../../embedded/src/runtime/app-channel.ts";
-import { createRuntime, type Runtime } from "../../../embedded/src/runtime/runtime.ts";
+import { buildEvent, type DaprClient, type PublishOptions, type TypedEvent } from "@todo/common";
+import { recorderApp, runtimeFixture, type Runtime } from "@todo/testkit";
 
 export const PUBSUB = "pubsub";
 
@@ -39,34 +35,21 @@ export interface PubSubFixture {
 }
 
 export async function startPubSub(): Promise<PubSubFixture> {
-  const dataDir = await mkdtemp(join(tmpdir(), "chat-api-outbox-"));
-  const runtime = createRuntime({ dataDir, logger: createMemoryLogger("runtime"), delivery: { initialRetryMs: 10 } });
-  const received: ReceivedEvent[] = [];
-  runtime.registerApp(
-    inProcessChannel("subscriber", async (request) => {
-      const path = new URL(request.url).pathname;
-      if (path === "/dapr/subscribe") {
-        return Response.json(
-          ["task-events", "reminder-events"].map((topic) => ({ pubsubname: PUBSUB, topic, route: "/events" })),
-        );
-      }
-      if (path === "/events" && request.method === "POST") {
-        received.push((await request.json()) as ReceivedEvent);
-        return Response.json({ status: "SUCCESS" });
-      }
-      return new Response(null, { status: 404 });
-    }),
+  const fixture = runtimeFixture({ delivery: { initialRetryMs: 10 } });
+  const runtime = fixture.runtime();
+  const subscriber = recorderApp(
+    "subscriber",
+    ["task-events", "reminder-events"].map((topic) => ({ pubsubname: PUBSUB, topic, route: "/events" })),
   );
+  runtime.registerApp(subscriber.channel);
   await runtime.start();
-  const dapr = createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("chat-api") });
   return {
     runtime,
-    received,
-    dapr,
-    async stop() {
-      await runtime.stop();
-      await rm(dataDir, { recursive: true, force: true });
+    get received() {
+      return subscriber.deliveries.map((delivery) => delivery.event as ReceivedEvent);
     },
+    dapr: fixture.sidecar("chat-api"),
+    stop: () => fixture.cleanup(),
   };
 }
 

@@ -1,10 +1,13 @@
 import { beforeAll } from "bun:test";
 import postgres from "postgres";
-import type { Database } from "./database.ts";
-import { migrate } from "./migrate.ts";
-import { openPgliteDatabase, type PgliteDatabase } from "./pglite-database.ts";
-import { openPgliteWorkerDatabase } from "./pglite-worker-database.ts";
-import { openPostgresDatabase } from "./postgres-database.ts";
+import {
+  migrate,
+  openPgliteDatabase,
+  openPgliteWorkerDatabase,
+  openPostgresDatabase,
+  type Database,
+  type PgliteDatabase,
+} from "@todo/common/db";
 
 export interface TestDatabase {
   name: "pglite" | "pglite-worker" | "postgres";

@@ -6,7 +6,6 @@
  */
 import {
   buildEvent,
-  createDaprClient,
   createMemoryLogger,
   REMINDER_DELIVERED,
   REMINDER_EVENTS_TOPIC,
@@ -17,13 +16,7 @@ import {
   type Task,
   type TypedEvent,
 } from "@todo/common";
-import { blankTask, waitFor } from "@todo/common/testing";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Registry } from "prom-client";
-import { inProcessChannel } from "../../embedded/src/runtime/app-channel.ts";
-import { createRuntime, type Runtime } from "../../embedded/src/runtime/runtime.ts";
+import { blankTask, COMPONENTS, inProcessChannel, recorderApp, runtimeFixture, serviceDeps, waitFor } from "@todo/testkit";
 import { createApp } from "./app.ts";
 import { reminderIdFor } from "./task-record.ts";
 
@@ -38,49 +31,31 @@ export interface HarnessOptions {
 }
 
 const APP_TOKEN = "notification-test-token";
-const components = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
 
 export async function startHarness(options: HarnessOptions = {}) {
-  const dataDir = mkdtempSync(join(tmpdir(), "notification-"));
-  const recorded: RecordedEvent[] = [];
+  const fixture = runtimeFixture({ delivery: { initialRetryMs: 20, maxRetryIntervalMs: 200, maxRetries: 5 } });
+  const recorder = recorderApp("recorder", [{ pubsubname: "pubsub", topic: REMINDER_EVENTS_TOPIC, route: "/record" }]);
+  const recorded = recorder.deliveries as unknown as RecordedEvent[];
   const logger = createMemoryLogger("notification");
-  let runtime: Runtime | undefined;
+  let running = false;
   let app: ReturnType<typeof createApp>;
 
   const start = async () => {
-    const next = createRuntime({
-      dataDir,
-      logger: createMemoryLogger("runtime"),
-      delivery: { initialRetryMs: 20, maxRetryIntervalMs: 200, maxRetries: 5 },
-    });
-    const client = createDaprClient({ baseUrl: "http://dapr.local", fetch: next.sidecar("notification") });
-    app = createApp({
-      dapr: options.wrapDapr ? options.wrapDapr(client) : client,
-      logger,
-      components,
-      registry: new Registry(),
-      appApiToken: APP_TOKEN,
-    });
+    const runtime = fixture.runtime();
+    const client = fixture.sidecar("notification");
+    const deps = serviceDeps("notification", options.wrapDapr ? options.wrapDapr(client) : client, { logger, appApiToken: APP_TOKEN });
+    app = createApp(deps);
     const notification = app;
-    next.registerApp(inProcessChannel("notification", (request) => notification.handle(request), APP_TOKEN));
-    next.registerApp(
-      inProcessChannel("recorder", async (request) => {
-        if (new URL(request.url).pathname === "/dapr/subscribe") {
-          return Response.json([{ pubsubname: "pubsub", topic: REMINDER_EVENTS_TOPIC, route: "/record" }]);
-        }
-        recorded.push({ event: (await request.json()) as TypedEvent, arrivedAt: Date.now() });
-        return Response.json({ status: "SUCCESS" });
-      }),
-    );
-    await next.start();
-    runtime = next;
+    runtime.registerApp(inProcessChannel("notification", (request) => notification.handle(request), APP_TOKEN));
+    runtime.registerApp(recorder.channel);
+    await runtime.start();
+    running = true;
   };
   await start();
 
-  const sidecar = (appId: string) => createDaprClient({ baseUrl: "http://dapr.local", fetch: current().sidecar(appId) });
-  const current = () => {
-    if (!runtime) throw new Error("the runtime is stopped");
-    return runtime;
+  const sidecar = (appId: string) => {
+    if (!running) throw new Error("the runtime is stopped");
+    return fixture.sidecar(appId);
   };
   const triggeredRecords = () =>
     recorded.filter((r): r is RecordedEvent<typeof REMINDER_TRIGGERED> => r.event.type === REMINDER_TRIGGERED);
@@ -106,7 +81,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       }
     },
     getJob: (name: string) => sidecar("notification").getJob(name),
-    readState: async (key: string) => (await sidecar("notification").getState(components.stateStore, key))?.value,
+    readState: async (key: string) => (await sidecar("notification").getState(COMPONENTS.stateStore, key))?.value,
     /**
      * Publishes a marker on reminder-events with the task's partition key and
      * waits for it: every event published for that task before it has then
@@ -127,17 +102,12 @@ export async function startHarness(options: HarnessOptions = {}) {
       );
     },
     async stop() {
-      const running = runtime;
-      runtime = undefined;
-      await running?.stop();
+      running = false;
+      for (const runtime of fixture.runtimes.splice(0)) await runtime.stop();
     },
     /** A new runtime and a new notification app on the same data dir, as after a restart. */
     start,
-    async cleanup() {
-      await runtime?.stop();
-      runtime = undefined;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+    cleanup: () => fixture.cleanup(),
   };
 }
 

@@ -1,30 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from "bun:test";
-import {
-  createBackground,
-  createDaprClient,
-  createMemoryLogger,
-  deterministicEventId,
-  processedEventKey,
-  type Background,
-  type ServiceDeps,
-  type Task,
-} from "@todo/common";
+import { createApp as createChatApi } from "@todo/chat-api";
+import { createBackground, createMemoryLogger, deterministicEventId, processedEventKey, type Background, type Task } from "@todo/common";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/common/db/testing";
-import { waitFor } from "@todo/common/testing";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Registry } from "prom-client";
-// The real chat-api and the embedded runtime, as `bun start` wires them (test-only cross-package imports).
-import { createApp as createChatApi } from "../../chat-api/src/app.ts";
-import { inProcessChannel } from "../../embedded/src/runtime/app-channel.ts";
-import { createRuntime, type Runtime } from "../../embedded/src/runtime/runtime.ts";
-import { createApp } from "./app.ts";
+import { createApp } from "@todo/recurring-task";
+import { COMPONENTS, inProcessChannel, recorderApp, runtimeFixture, serviceDeps, waitFor, type Runtime, type RuntimeFixture } from "@todo/testkit";
+import { testDatabases } from "@todo/testkit/databases";
 
+// recurring-task and the real chat-api on the embedded runtime, wired as `bun start` wires them.
 const JWT_SECRET = "recurring-task-test-secret-of-at-least-32-chars";
 const APP_TOKEN = "recurring-task-test-app-token";
-const COMPONENTS = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
 const GENERATED = "todo.recurrence.generated.v1";
 
 interface DeliveredEvent {
@@ -35,31 +19,20 @@ interface DeliveredEvent {
 }
 
 describe.each(testDatabases())("recurring-task with chat-api on the embedded runtime ($name)", ({ open }) => {
-  let dataDir: string;
+  let fixture: RuntimeFixture;
   let db: Database;
   let runtime: Runtime;
   let background: Background;
+  let observer: ReturnType<typeof recorderApp>;
   /** Everything published on task-events and recurring-events, as delivered. */
-  let seen: DeliveredEvent[];
+  const seen = () => observer.deliveries.map((delivery) => delivery.event as DeliveredEvent);
 
   beforeEach(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), "todo-recurring-"));
+    fixture = runtimeFixture({ delivery: { initialRetryMs: 20, maxRetryIntervalMs: 200, maxRetries: 5 } });
+    runtime = fixture.runtime();
     db = await open();
-    seen = [];
-    runtime = createRuntime({
-      dataDir,
-      logger: createMemoryLogger("runtime"),
-      delivery: { initialRetryMs: 20, maxRetryIntervalMs: 200, maxRetries: 5 },
-    });
     background = createBackground(createMemoryLogger("background"));
-    const deps = (appId: string): ServiceDeps => ({
-      dapr: createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar(appId) }),
-      logger: createMemoryLogger(appId),
-      components: COMPONENTS,
-      registry: new Registry(),
-      appApiToken: APP_TOKEN,
-      background,
-    });
+    const deps = (appId: string) => serviceDeps(appId, fixture.sidecar(appId), { appApiToken: APP_TOKEN, background });
     const chatApi = await createChatApi({
       ...deps("chat-api"),
       db,
@@ -67,28 +40,21 @@ describe.each(testDatabases())("recurring-task with chat-api on the embedded run
       outbox: { pollIntervalMs: 20, initialBackoffMs: 5, maxBackoffMs: 20 },
     });
     const recurring = createApp(deps("recurring-task"));
+    observer = recorderApp(
+      "observer",
+      ["task-events", "recurring-events"].map((topic) => ({ pubsubname: "pubsub", topic, route: `/seen/${topic}` })),
+    );
     runtime.registerApp(inProcessChannel("chat-api", (request) => chatApi.handle(request), APP_TOKEN));
     runtime.registerApp(inProcessChannel("recurring-task", (request) => recurring.handle(request), APP_TOKEN));
-    runtime.registerApp(
-      inProcessChannel("observer", async (request) => {
-        if (new URL(request.url).pathname === "/dapr/subscribe") {
-          return Response.json(
-            ["task-events", "recurring-events"].map((topic) => ({ pubsubname: "pubsub", topic, route: `/seen/${topic}` })),
-          );
-        }
-        seen.push((await request.json()) as DeliveredEvent);
-        return Response.json({ status: "SUCCESS" });
-      }),
-    );
+    runtime.registerApp(observer.channel);
     await runtime.start();
     background.start();
   });
 
   afterEach(async () => {
     await background.stop();
-    await runtime.stop();
+    await fixture.cleanup();
     await db.close();
-    rmSync(dataDir, { recursive: true, force: true });
   });
 
   async function api<T = any>(method: string, path: string, token: string, body?: unknown): Promise<T> {
@@ -120,7 +86,7 @@ describe.each(testDatabases())("recurring-task with chat-api on the embedded run
     return page.items.filter((task) => task.seriesId === seriesId).sort((a, b) => a.occurrence! - b.occurrence!);
   }
 
-  const recurringState = () => createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("recurring-task") });
+  const recurringState = () => fixture.sidecar("recurring-task");
   const handledByRecurringTask = async (eventId: string) =>
     (await recurringState().getState(COMPONENTS.stateStore, processedEventKey("recurring-task", "/events/task-events", eventId))) !==
     undefined;
@@ -136,13 +102,13 @@ describe.each(testDatabases())("recurring-task with chat-api on the embedded run
       recurrence: "FREQ=DAILY;COUNT=3",
     });
     const seriesId = anchor.seriesId!;
-    const publisher = createDaprClient({ baseUrl: "http://dapr.local", fetch: runtime.sidecar("chat-api") });
+    const publisher = fixture.sidecar("chat-api");
 
     let current = anchor;
     for (let occurrence = 0; occurrence < 3; occurrence++) {
       await api("POST", `/api/tasks/${current.id}/complete`, token);
       const completion = await waitFor(
-        () => seen.find((event) => event.type === "todo.task.completed.v1" && event.data.task.id === current.id),
+        () => seen().find((event) => event.type === "todo.task.completed.v1" && event.data.task.id === current.id),
         { message: `the completion of occurrence ${occurrence}` },
       );
       // Redelivered as is (the same id) and once more under a new id, which gets past de-duplication by event id.
@@ -187,13 +153,13 @@ describe.each(testDatabases())("recurring-task with chat-api on the embedded run
     const expectedIds = [1, 2].map((occurrence) => deterministicEventId(GENERATED, seriesId, String(occurrence)));
     const announced = await waitFor(
       () => {
-        const ids = new Set(seen.filter((event) => event.type === GENERATED).map((event) => event.id));
+        const ids = new Set(seen().filter((event) => event.type === GENERATED).map((event) => event.id));
         return expectedIds.every((id) => ids.has(id)) && ids;
       },
       { message: "both recurrence.generated announcements" },
     );
     expect([...announced].sort()).toEqual([...expectedIds].sort());
-    const generated = seen.filter((event) => event.type === GENERATED);
+    const generated = seen().filter((event) => event.type === GENERATED);
     expect(generated.map((event) => event.data.task.id)).toEqual(expect.arrayContaining([tasks[1]!.id, tasks[2]!.id]));
   });
 });

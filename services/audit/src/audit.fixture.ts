@@ -14,9 +14,9 @@ import {
   type TypedEvent,
 } from "@todo/common";
 import type { Database } from "@todo/common/db";
-import { blankTask } from "@todo/common/testing";
+import { blankTask } from "@todo/testkit";
 import { Registry } from "prom-client";
-import { createMemoryStateClient } from "../../common/src/subscriptions/test-state.ts";
+import { createMemoryStateClient } from "@todo/testkit";
 import { createApp, type AuditDeps } from "./app.ts";
 
 export const JWT_SECRET = "audit-test-secret-that-is-long-enough-for-hs256";

@@ -3,7 +3,7 @@
  * else, for testing the subscription helper without a sidecar. Integration
  * tests use the embedded runtime instead.
  */
-import type { DaprClient, StateEntry, StateItem } from "../dapr/types.ts";
+import type { DaprClient, StateEntry, StateItem } from "@todo/common";
 
 export interface MemoryStateClient extends DaprClient {
   /** key -> item as saved (including ttlInSeconds), per store. */

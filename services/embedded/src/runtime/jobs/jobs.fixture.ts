@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createMemoryLogger } from "@todo/common";
-import { waitFor } from "@todo/common/testing";
+import { waitFor } from "@todo/testkit";
 import { inProcessChannel, type AppChannel } from "../app-channel.ts";
 import { openRuntimeDb } from "../db.ts";
 import { createJobScheduler, type JobScheduler, type JobSchedulerOptions } from "./scheduler.ts";
