@@ -4,7 +4,7 @@
  * Go module proxy (no release downloads here) and cached outside the repo:
  * `$TODO_TOOLS_DIR` (default `~/.cache/todo-tools`)/<name>-<version>/<name>.
  *
- *   bun scripts/tools.ts install    # builds whatever is missing (.ci/run does this)
+ *   bun scripts/tools.ts install    # builds whatever is missing (`bun test` does it first)
  *   bun scripts/tools.ts path helm  # prints where it is
  */
 import { existsSync } from "node:fs";
@@ -49,22 +49,22 @@ export function toolPath(name: ToolName): string {
 export function requireTool(name: ToolName): string {
   const path = toolPath(name);
   if (!existsSync(path)) {
-    throw new Error(`${name} ${TOOLS[name].version} is not installed at ${path}: run \`bun scripts/tools.ts install\` (.ci/run does)`);
+    throw new Error(`${name} ${TOOLS[name].version} is not installed at ${path}: run \`bun scripts/tools.ts install\` (\`bun test\` does it when Go is there)`);
   }
   return path;
 }
 
-async function install(name: ToolName): Promise<void> {
+/** Builds the tool into its cache folder unless it is there already. */
+export async function installTool(name: ToolName): Promise<void> {
   const tool: Tool = TOOLS[name];
   const path = toolPath(name);
   if (existsSync(path)) return;
-  console.log(`building ${name} ${tool.version} from the Go module proxy (takes a few minutes the first time)`);
   const cmd = ["go", "install"];
   if (tool.ldflags) cmd.push("-ldflags", tool.ldflags);
   cmd.push(`${tool.module}@${tool.version}`);
   const proc = Bun.spawn(cmd, {
     env: { ...process.env, GOBIN: join(path, ".."), GOTOOLCHAIN: process.env.GOTOOLCHAIN || "auto" },
-    stdout: "inherit",
+    stdout: "ignore",
     stderr: "inherit",
   });
   if ((await proc.exited) !== 0) throw new Error(`go install ${tool.module}@${tool.version} failed`);
@@ -73,7 +73,7 @@ async function install(name: ToolName): Promise<void> {
 if (import.meta.main) {
   const [command, name] = Bun.argv.slice(2);
   if (command === "install") {
-    await Promise.all((Object.keys(TOOLS) as ToolName[]).map(install));
+    await Promise.all((Object.keys(TOOLS) as ToolName[]).map(installTool));
     for (const tool of Object.keys(TOOLS) as ToolName[]) console.log(`${tool} ${TOOLS[tool].version}: ${requireTool(tool)}`);
   } else if (command === "path" && name && name in TOOLS) {
     console.log(requireTool(name as ToolName));

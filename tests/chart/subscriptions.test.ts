@@ -1,7 +1,7 @@
 import { afterAll, expect, setDefaultTimeout, test } from "bun:test";
 import { binaries } from "../../scripts/binaries.ts";
-import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
-import { createServiceHost } from "../services/service-host.ts";
+import { services } from "@todo/embedded/services";
+import { createServiceHost } from "@todo/testkit/service-host";
 import { ofKind, renderChart, type Manifest } from "./render.ts";
 
 /**
@@ -12,8 +12,8 @@ import { ofKind, renderChart, type Manifest } from "./render.ts";
  */
 setDefaultTimeout(60_000);
 
-const services = createServiceHost();
-afterAll(() => services.close());
+const serviceHost = createServiceHost();
+afterAll(() => serviceHost.close());
 
 interface Declared {
   pubsubname: string;
@@ -26,13 +26,13 @@ const byTopic = (list: Declared[]) => [...list].sort((a, b) => a.topic.localeCom
 const workloadOf = (manifests: Manifest[], appId: string) =>
   manifests.find((m) => (m.kind === "Deployment" || m.kind === "StatefulSet") && m.metadata.labels?.["app.kubernetes.io/name"] === appId);
 
-test.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))(
+test.each(services.map((service) => [service.appId, service] as const))(
   "%s: the chart's Subscriptions are exactly what the code declares, on the component the chart gives it",
-  async (appId, hosted) => {
+  async (appId, service) => {
     const manifests = await renderChart();
     const env = workloadOf(manifests, appId)!.spec.template.spec.containers[0].env as { name: string; value?: string }[];
     const pubsub = env.find((variable) => variable.name === "PUBSUB_NAME")!.value!;
-    const app = await hosted.create(services.deps({ components: { pubsub } }), services.host(`${appId}-chart`));
+    const app = await service.createApp(serviceHost.deps({ components: { pubsub } }), serviceHost.context());
     const response = await app.handle(new Request(`http://${appId}.app.local/dapr/subscribe`));
     const inCode: Declared[] = response.status === 404 ? [] : await response.json();
 
@@ -61,6 +61,17 @@ test("the chart, the embedded host and the image build list the same services", 
     .filter((m) => m.spec?.template?.metadata?.annotations?.["dapr.io/enabled"] === "true")
     .map((m) => m.metadata.labels!["app.kubernetes.io/name"]!)
     .sort();
-  expect(withSidecar).toEqual(hostedApps.map((hosted) => hosted.appId).sort());
+  expect(withSidecar).toEqual(services.map((service) => service.appId).sort());
   expect([...inChart, "smoke"].sort()).toEqual(binaries.map((binary) => binary.name).sort());
+});
+
+test("the Ingress sends each service exactly the paths its descriptor serves publicly", async () => {
+  const manifests = await renderChart({ set: { "ingress.enabled": true } });
+  const routed = ofKind(manifests, "Ingress").flatMap((ingress) =>
+    ingress.spec.rules.flatMap((rule: any) => rule.http.paths.map((path: any) => ({ path: path.path as string, service: path.backend.service.name as string }))),
+  );
+  for (const service of services) {
+    const paths = routed.filter((route) => route.service === `todo-${service.appId}`).map((route) => route.path);
+    expect({ appId: service.appId, paths: paths.sort() }).toEqual({ appId: service.appId, paths: [...service.publicPaths].sort() });
+  }
 });

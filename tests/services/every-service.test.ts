@@ -1,23 +1,22 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
-import { createServiceHost } from "./service-host.ts";
+import { services } from "@todo/embedded/services";
+import { createServiceHost } from "@todo/testkit/service-host";
 
 /**
  * Every service ships the same operational surface, so a new one cannot
  * forget it: health, readiness, metrics, and its subscriptions (if any) in
  * the Dapr programmatic format with a dead-letter topic.
  */
-const services = createServiceHost();
-afterAll(() => services.close());
-const deps = (appApiToken?: string) => services.deps({ appApiToken });
-const host = (name: string) => services.host(name);
+const serviceHost = createServiceHost();
+afterAll(() => serviceHost.close());
+const deps = (appApiToken?: string) => serviceHost.deps({ appApiToken });
 
 const get = (appId: string, path: string) => new Request(`http://${appId}.app.local${path}`);
 
-describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s", (appId, hosted) => {
+describe.each(services.map((service) => [service.appId, service] as const))("%s", (appId, service) => {
   test("answers /healthz, /readyz and /metrics", async () => {
-    const app = await hosted.create(deps(), host(`${appId}-a`));
+    const app = await service.createApp(deps(), serviceHost.context());
     expect((await app.handle(get(appId, "/healthz"))).status).toBe(200);
     expect((await app.handle(get(appId, "/readyz"))).status).toBe(200);
     const metrics = await app.handle(get(appId, "/metrics"));
@@ -26,7 +25,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
   });
 
   test("declares its subscriptions with routes it serves and a dead-letter topic", async () => {
-    const app = await hosted.create(deps(), host(`${appId}-b`));
+    const app = await service.createApp(deps(), serviceHost.context());
     const response = await app.handle(get(appId, "/dapr/subscribe"));
     if (appId === "chat-api") {
       expect(response.status).toBe(404); // chat-api publishes; it consumes nothing
@@ -53,7 +52,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
   });
 
   test("refuses Dapr-facing calls without the app API token when one is configured", async () => {
-    const app = await hosted.create(deps("app-token-1"), host(`${appId}-c`));
+    const app = await service.createApp(deps("app-token-1"), serviceHost.context());
     const withoutToken = await app.handle(get(appId, "/dapr/subscribe"));
     const withToken = await app.handle(
       new Request(`http://${appId}.app.local/dapr/subscribe`, { headers: { "dapr-api-token": "app-token-1" } }),
@@ -69,7 +68,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s",
   });
 
   test("its Subscription YAML under dapr/subscriptions matches what it declares in code", async () => {
-    const app = await hosted.create(deps(), host(`${appId}-d`));
+    const app = await service.createApp(deps(), serviceHost.context());
     const response = await app.handle(get(appId, "/dapr/subscribe"));
     const inCode = response.status === 404 ? [] : ((await response.json()) as Record<string, string>[]);
     const file = Bun.file(join(import.meta.dir, "../../dapr/subscriptions", `${appId}.yaml`));

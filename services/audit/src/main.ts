@@ -1,7 +1,7 @@
 import { loadConfig, runService } from "@todo/common";
 import { openDatabase, openMigratedDatabase } from "@todo/common/db";
 import { t } from "elysia";
-import { createApp } from "./app.ts";
+import { auditService } from "./service.ts";
 
 /**
  * audit next to a daprd sidecar. It needs PostgreSQL: its trail and the gap
@@ -9,7 +9,7 @@ import { createApp } from "./app.ts";
  * cannot be opened by two processes. `bun start` hosts audit in-process on
  * the shared PGlite database instead.
  */
-const config = loadConfig(
+const storage = loadConfig(
   t.Object({
     DATABASE_URL: t.String({ pattern: "^postgres(ql)?://" }),
     // false when DATABASE_URL logs in as the restricted todo_audit role (no DDL): chat-api, the owner, migrates.
@@ -17,10 +17,9 @@ const config = loadConfig(
   }),
 );
 
-await runService("audit", async (deps) => {
-  const db = config.AUDIT_MIGRATE
-    ? await openMigratedDatabase({ databaseUrl: config.DATABASE_URL }, deps.logger)
-    : await openDatabase({ databaseUrl: config.DATABASE_URL });
-  deps.background?.add("database", { start: () => {}, stop: () => db.close() });
-  return createApp({ ...deps, db });
+await runService(auditService, {
+  openDatabase: (logger) =>
+    storage.AUDIT_MIGRATE
+      ? openMigratedDatabase({ databaseUrl: storage.DATABASE_URL }, logger)
+      : openDatabase({ databaseUrl: storage.DATABASE_URL }),
 });

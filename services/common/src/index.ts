@@ -17,3 +17,4 @@ export * from "./websocket-gateway.ts";
 export * from "./strict-input.ts";
 export * from "./same-secret.ts";
 export * from "./auth/signing-key.ts";
+export * from "./service-descriptor.ts";

@@ -1,38 +1,56 @@
-import { Type } from "@sinclair/typebox";
+import { Type, type Static, type TObject, type TProperties } from "@sinclair/typebox";
 import { Registry } from "prom-client";
-import type { Elysia } from "elysia";
 import { createBackground } from "./background.ts";
 import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
 import type { DaprClient } from "./dapr/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
-import type { ServiceDeps } from "./service-app.ts";
+import type { Database } from "./db/database.ts";
+import type { AnyElysia, ServiceDescriptor } from "./service-descriptor.ts";
 import { gatewayOf } from "./websocket-gateway.ts";
 
-type AnyElysia = Elysia<any, any, any, any, any, any, any>;
-
 /**
- * main.ts of every service under a real daprd sidecar: config from env, the
- * Dapr client on 127.0.0.1:DAPR_HTTP_PORT, listen on PORT, drain on SIGTERM.
+ * main.ts of every service under a real daprd sidecar: config from env (the
+ * shared settings plus the service's own), the Dapr client on
+ * 127.0.0.1:DAPR_HTTP_PORT, listen on PORT, drain on SIGTERM. Services that
+ * own or read tables say how to open the database here.
  */
-export async function runService(name: string, createApp: (deps: ServiceDeps) => AnyElysia | Promise<AnyElysia>) {
-  const config = loadConfig(Type.Object(BaseConfig));
-  const logger = createLogger({ service: name, level: config.LOG_LEVEL });
+export async function runService<S extends TProperties>(
+  service: ServiceDescriptor<S>,
+  options: { openDatabase?: (logger: Logger) => Promise<Database> } = {},
+) {
+  // One read of the environment, so a bad start names every offending variable at once.
+  const config = loadConfig(Type.Object({ ...BaseConfig, ...service.settings })) as unknown as Static<TObject<typeof BaseConfig>> &
+    Static<TObject<S>>;
+  const logger = createLogger({ service: service.appId, level: config.LOG_LEVEL });
   const dapr = createDaprClient({
     baseUrl: config.DAPR_HTTP_ENDPOINT ?? `http://127.0.0.1:${config.DAPR_HTTP_PORT}`,
     apiToken: config.DAPR_API_TOKEN,
   });
   await waitForSidecar(dapr, logger);
   const background = createBackground(logger);
-  const app = await createApp({
-    dapr,
-    logger,
-    components: { pubsub: config.PUBSUB_NAME, stateStore: config.STATE_STORE, secretStore: config.SECRET_STORE },
-    registry: new Registry(),
-    collectProcessMetrics: true,
-    appApiToken: config.APP_API_TOKEN,
-    background,
-  });
+  let database: Promise<Database> | undefined;
+  const openDatabase = () => {
+    if (!options.openDatabase) throw new Error(`${service.appId} has no database`);
+    database ??= options.openDatabase(logger).then((db) => {
+      background.add("database", { start: () => {}, stop: () => db.close() });
+      return db;
+    });
+    return database;
+  };
+  const app = await service.createApp(
+    {
+      dapr,
+      logger,
+      components: { pubsub: config.PUBSUB_NAME, stateStore: config.STATE_STORE, secretStore: config.SECRET_STORE },
+      registry: new Registry(),
+      collectProcessMetrics: true,
+      appApiToken: config.APP_API_TOKEN,
+      background,
+    },
+    // Kubernetes sets HOSTNAME to the pod name: stable per replica, distinct between replicas.
+    { settings: config, database: openDatabase, replicaId: process.env.HOSTNAME ?? crypto.randomUUID() },
+  );
   const server = serveApp(app, { port: config.PORT, hostname: "0.0.0.0" });
   background.start();
   logger.info("listening", { port: server.port });

@@ -3,6 +3,7 @@ import {
   createDaprClient,
   createLogger,
   gatewayOf,
+  loadConfig,
   type Logger,
   type LogLevel,
   type WebSocketGateway,
@@ -10,7 +11,8 @@ import {
 import { openMigratedDatabase, type Database } from "@todo/common/db";
 import { join } from "node:path";
 import { Registry } from "prom-client";
-import { hostedApps, type HostContext } from "./hosted-apps.ts";
+import { Type } from "@sinclair/typebox";
+import { services, serviceSettings } from "./services.ts";
 import { createPublicRouter, type PublicRoute } from "./public-router.ts";
 import { inProcessChannel } from "./runtime/app-channel.ts";
 import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime/runtime.ts";
@@ -28,10 +30,8 @@ export interface EmbeddedHostConfig {
   siteDir: string;
   /** Delivery tuning of the runtime (tests make retries quick). */
   delivery?: RuntimeOptions["delivery"];
-  /** A hosted model for the chat assistant; the deterministic engine otherwise. */
-  llm?: { baseUrl: string; model: string; timeoutMs?: number };
-  /** chat-api's per-user write limit (default 120 a minute). */
-  writesPerMinute?: number;
+  /** The services' own settings (`serviceSettings`), as main.ts read them; their defaults otherwise. */
+  settings?: Record<string, unknown>;
   /**
    * PGlite in a worker thread (default), so SQL runs on another core than HTTP and the runtime;
    * false keeps it on this thread (to compare, docs/performance.md).
@@ -73,20 +73,16 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
 
   // PGlite is one process's database: the apps that own tables share one instance.
   let database: Promise<Database> | undefined;
-  const host: HostContext = {
-    dataDir: config.dataDir,
-    llm: config.llm,
-    writesPerMinute: config.writesPerMinute,
-    database: () =>
-      (database ??= openMigratedDatabase(
-        {
-          databaseUrl: config.databaseUrl,
-          dataDir: join(config.dataDir, "chat-api"),
-          pgliteWorker: config.pgliteInWorker ?? true,
-        },
-        logger.child({ component: "database" }),
-      )),
-  };
+  const openDatabase = () =>
+    (database ??= openMigratedDatabase(
+      {
+        databaseUrl: config.databaseUrl,
+        dataDir: join(config.dataDir, "chat-api"),
+        pgliteWorker: config.pgliteInWorker ?? true,
+      },
+      logger.child({ component: "database" }),
+    ));
+  const settings = config.settings ?? loadConfig(Type.Object(serviceSettings), {});
 
   const registry = new Registry();
   const background = createBackground(logger);
@@ -95,27 +91,27 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
   let gateway: WebSocketGateway | undefined;
   // In-process calls need no secret, but the apps check it as they would behind daprd.
   const appApiToken = crypto.randomUUID();
-  for (const hosted of hostedApps) {
-    const app = await hosted.create(
+  for (const service of services) {
+    const app = await service.createApp(
       {
         dapr: createDaprClient({
           baseUrl: "http://dapr.local",
-          fetch: runtime.sidecar(hosted.appId),
+          fetch: runtime.sidecar(service.appId),
           apiToken: config.daprApiToken,
         }),
-        logger: createLogger({ service: hosted.appId, level: config.logLevel }),
+        logger: createLogger({ service: service.appId, level: config.logLevel }),
         components,
         registry,
-        collectProcessMetrics: hosted.appId === "chat-api",
+        collectProcessMetrics: service.appId === "chat-api",
         appApiToken,
         background,
       },
-      host,
+      { settings, database: openDatabase, replicaId: "local" },
     );
     const handle = (request: Request): Promise<Response> => app.handle(request);
-    runtime.registerApp(inProcessChannel(hosted.appId, handle, appApiToken));
-    apps.push({ appId: hosted.appId, handle });
-    for (const prefix of hosted.publicPaths) publicRoutes.push({ prefix, handle });
+    runtime.registerApp(inProcessChannel(service.appId, handle, appApiToken));
+    apps.push({ appId: service.appId, handle });
+    for (const prefix of service.publicPaths) publicRoutes.push({ prefix, handle });
     gateway ??= gatewayOf(app);
   }
   await runtime.start();

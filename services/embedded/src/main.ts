@@ -1,29 +1,22 @@
 import { Type } from "@sinclair/typebox";
-import { loadConfig } from "@todo/common";
+import { BaseConfig, loadConfig } from "@todo/common";
 import { join } from "node:path";
 import { PortInUseError, startEmbeddedHost } from "./embedded-host.ts";
+import { serviceSettings } from "./services.ts";
 
 /** `bun start`: everything in one process on one port (see embedded-host.ts). */
-const EmbeddedConfig = Type.Object({
+const EmbeddedConfig = {
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
   HOST: Type.String({ default: "127.0.0.1" }),
   DATA_DIR: Type.String({ minLength: 1, default: ".data" }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
   DAPR_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3500 }),
-  LOG_LEVEL: Type.Union([Type.Literal("debug"), Type.Literal("info"), Type.Literal("warn"), Type.Literal("error")], {
-    default: "info",
-  }),
+  LOG_LEVEL: BaseConfig.LOG_LEVEL,
   DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   SITE_DIR: Type.String({ default: join(import.meta.dir, "../../../site/dist") }),
-  // Optional hosted model for the chat assistant (OpenAI-compatible); its key is the secret `llm-api-key`.
-  LLM_BASE_URL: Type.Optional(Type.String({ pattern: "^https?://" })),
-  LLM_MODEL: Type.String({ minLength: 1, default: "gpt-4o-mini" }),
-  LLM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 20_000 }),
-  // Task writes per user per minute before chat-api answers 429 (benchmarks raise it).
-  WRITES_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
-});
+};
 
-const config = loadConfig(EmbeddedConfig);
+const config = loadConfig(Type.Object({ ...EmbeddedConfig, ...serviceSettings }));
 let host: Awaited<ReturnType<typeof startEmbeddedHost>>;
 try {
   host = await startEmbeddedHost({
@@ -35,10 +28,7 @@ try {
     logLevel: config.LOG_LEVEL,
     daprApiToken: config.DAPR_API_TOKEN,
     siteDir: config.SITE_DIR,
-    writesPerMinute: config.WRITES_PER_MINUTE,
-    llm: config.LLM_BASE_URL
-      ? { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS }
-      : undefined,
+    settings: config,
   });
 } catch (error) {
   if (!(error instanceof PortInUseError)) throw error;

@@ -1,4 +1,4 @@
 import { runService } from "@todo/common";
-import { createApp } from "./app.ts";
+import { notificationService } from "./service.ts";
 
-await runService("notification", createApp);
+await runService(notificationService);

@@ -1,4 +1,4 @@
 import { runService } from "@todo/common";
-import { createApp } from "./app.ts";
+import { recurringTaskService } from "./service.ts";
 
-await runService("recurring-task", createApp);
+await runService(recurringTaskService);

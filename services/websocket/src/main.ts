@@ -1,5 +1,4 @@
 import { runService } from "@todo/common";
-import { createApp } from "./app.ts";
+import { websocketService } from "./service.ts";
 
-// Kubernetes sets HOSTNAME to the pod name: stable per replica, distinct between replicas.
-await runService("websocket", (deps) => createApp({ ...deps, instanceId: process.env.HOSTNAME ?? crypto.randomUUID() }));
+await runService(websocketService);

@@ -1,17 +1,15 @@
-import { createBackground, createMemoryLogger, type DaprClient, type ServiceDeps } from "@todo/common";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Registry } from "prom-client";
+import { createBackground, createMemoryLogger, loadConfig, type DaprClient, type ServiceContext, type ServiceDeps } from "@todo/common";
 import type { Database } from "@todo/common/db";
-import { testDatabases } from "@todo/testkit/databases";
-import type { HostContext } from "../../services/embedded/src/hosted-apps.ts";
+import { serviceSettings } from "@todo/embedded/services";
+import { Type } from "@sinclair/typebox";
+import { testDatabases } from "./databases.ts";
+import { COMPONENTS, serviceDeps } from "./service-deps.ts";
 
 /**
  * Builds any service's app without a sidecar, for tests of what every
  * service declares (health, metrics, subscriptions): a sidecar that is
  * healthy and knows only the JWT secret, one PGlite database shared by the
- * apps that own tables, and a temp data dir. `close()` in afterAll.
+ * apps that own tables, and default settings. `close()` in afterAll.
  */
 const sidecar = new Proxy({} as DaprClient, {
   get: (_, name) => {
@@ -24,12 +22,12 @@ const sidecar = new Proxy({} as DaprClient, {
 
 export interface ServiceHost {
   deps(options?: { appApiToken?: string; components?: Partial<ServiceDeps["components"]> }): ServiceDeps;
-  host(name: string): HostContext;
+  context(): ServiceContext<any>;
   close(): Promise<void>;
 }
 
 export function createServiceHost(): ServiceHost {
-  const dataDir = mkdtempSync(join(tmpdir(), "todo-services-"));
+  const settings = loadConfig(Type.Object(serviceSettings), {});
   const backgrounds: ReturnType<typeof createBackground>[] = [];
   const [pglite] = testDatabases();
   let database: Promise<Database> | undefined;
@@ -39,19 +37,14 @@ export function createServiceHost(): ServiceHost {
       background.start();
       backgrounds.push(background);
       return {
-        dapr: sidecar,
-        logger: createMemoryLogger(),
-        components: { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore", ...options.components },
-        registry: new Registry(),
-        appApiToken: options.appApiToken,
-        background,
+        ...serviceDeps("service", sidecar, { appApiToken: options.appApiToken, background }),
+        components: { ...COMPONENTS, ...options.components },
       };
     },
-    host: (name) => ({ dataDir: join(dataDir, name), database: () => (database ??= pglite!.open()) }),
+    context: () => ({ settings, database: () => (database ??= pglite!.open()), replicaId: "test" }),
     async close() {
       for (const background of backgrounds) await background.stop();
       if (database) await (await database).close();
-      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
