@@ -1,4 +1,4 @@
-import { AppError, errorBody, hasAppToken, type Logger } from "@todo/common";
+import { AppError, checkBody, errorBody, hasAppToken, type Logger } from "@todo/common";
 import { Elysia, t } from "elysia";
 import { ReminderJobData } from "./reminder-job.ts";
 import type { Reminders } from "./reminders.ts";
@@ -55,6 +55,6 @@ export function jobRoute(ctx: JobRouteContext) {
           return errorBody("unavailable", "reminder could not be fired");
         }
       },
-      { parse: "json", params: t.Object({ name: t.String() }), body: ReminderJobData },
+      { parse: "json", params: t.Object({ name: t.String() }), body: ReminderJobData, transform: checkBody(ReminderJobData) },
     );
 }

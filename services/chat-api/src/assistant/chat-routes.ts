@@ -1,9 +1,8 @@
-import { notFound, requireUser, type Logger, type TokenService } from "@todo/common";
+import { checkBody, notFound, requireUser, type Logger, type TokenService } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { Elysia, t } from "elysia";
 import { findUserById } from "../auth/user-store.ts";
 import { takeWriteOrThrow, type WriteRateLimiter } from "../http/rate-limit.ts";
-import { checkBody } from "../tasks/body-check.ts";
 import type { TaskService } from "../tasks/task-service.ts";
 import type { TaskTool } from "../tools/task-tools.ts";
 import { deterministicAgent, type Agent } from "./agent.ts";

@@ -1,8 +1,7 @@
-import { AppError, requireUser, type TokenService } from "@todo/common";
+import { checkBody, AppError, requireUser, type TokenService } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { Elysia, t } from "elysia";
 import { findUserById } from "../auth/user-store.ts";
-import { checkBody } from "../tasks/body-check.ts";
 import { parseTaskLine } from "./intent-engine.ts";
 
 export interface QuickAddRoutesContext {

@@ -1,7 +1,7 @@
 import { AppError } from "@todo/common";
 import { Elysia, t } from "elysia";
 import type { Database } from "@todo/common/db";
-import { rejectUnknownFields } from "@todo/common";
+import { checkBody } from "@todo/common";
 import {
   canonicalTimeZone,
   isPrintableText,
@@ -94,7 +94,7 @@ export function authRoutes(ctx: AuthContext) {
       {
         parse: "json",
         body: SignupBody,
-        transform: rejectUnknownFields(SignupBody),
+        transform: checkBody(SignupBody),
         response: { 201: Session },
         detail: { tags: ["auth"], summary: "Create an account", security: [] },
       },
@@ -112,7 +112,7 @@ export function authRoutes(ctx: AuthContext) {
       {
         parse: "json",
         body: LoginBody,
-        transform: rejectUnknownFields(LoginBody),
+        transform: checkBody(LoginBody),
         response: { 200: Session },
         detail: { tags: ["auth"], summary: "Log in with email and password", security: [] },
       },
@@ -144,7 +144,7 @@ export function authRoutes(ctx: AuthContext) {
       {
         parse: "json",
         body: ProfilePatch,
-        transform: rejectUnknownFields(ProfilePatch),
+        transform: checkBody(ProfilePatch),
         response: { 200: UserJson },
         detail: { tags: ["auth"], summary: "Change the caller's name or time zone" },
       },

@@ -1,6 +1,5 @@
-import { AppError, hasAppToken, Task } from "@todo/common";
+import { checkBody, AppError, hasAppToken, Task } from "@todo/common";
 import { Elysia, t } from "elysia";
-import { checkBody } from "../tasks/body-check.ts";
 import { TaskCreateBody } from "../tasks/task-schemas.ts";
 import type { TaskService } from "../tasks/task-service.ts";
 

@@ -1,7 +1,6 @@
-import { rejectUnknownQuery, requireUser, type TokenService } from "@todo/common";
+import { checkBody, rejectUnknownQuery, requireUser, type TokenService } from "@todo/common";
 import { Elysia, t } from "elysia";
 import { takeWriteOrThrow, type WriteRateLimiter } from "../http/rate-limit.ts";
-import { checkBody } from "./body-check.ts";
 import { etagOf, expectedVersionOf } from "./if-match.ts";
 import {
   IfMatchHeaders,
