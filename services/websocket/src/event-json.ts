@@ -8,9 +8,3 @@ export type EventJson = { id: string; type: string } & Record<string, unknown>;
 export function toEventJson(event: object): EventJson {
   return JSON.parse(JSON.stringify(event)) as EventJson;
 }
-
-/** The user an event belongs to: its payload's userId. */
-export function userIdOf(event: EventJson): string | undefined {
-  const data = event.data as { userId?: unknown } | undefined;
-  return typeof data?.userId === "string" ? data.userId : undefined;
-}

@@ -1,11 +1,8 @@
 import type { Priority } from "../lib/api.ts";
 
-const PRIORITIES: [Priority, string][] = [
-  ["high", "High"],
-  ["medium", "Medium"],
-  ["low", "Low"],
-  ["none", "None"],
-];
+// A label for each of the server's priorities, highest first (the type makes a new priority a compile error here).
+const LABELS: Record<Priority, string> = { high: "High", medium: "Medium", low: "Low", none: "None" };
+const PRIORITIES = Object.entries(LABELS) as [Priority, string][];
 
 /**
  * The <option>s of a priority select, highest first. `selected` marks the

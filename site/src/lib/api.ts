@@ -1,24 +1,9 @@
+import type { Priority, Task, TaskPatchBody } from "@todo/common";
 import { session, signOut } from "./session.ts";
 
-/** The task as the API returns it (see the API docs at /api/docs). */
-export interface Task {
-  id: string;
-  title: string;
-  description: string;
-  status: "pending" | "completed";
-  priority: Priority;
-  tags: string[];
-  dueAt: string | null;
-  remindAt: string | null;
-  recurrence: string | null;
-  seriesId: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-export type Priority = "high" | "medium" | "low" | "none";
-export type TaskFields = Partial<Pick<Task, "title" | "description" | "priority" | "tags" | "dueAt" | "remindAt" | "recurrence">>;
+/** The task as the API returns it, and what may be changed: the server's schemas (types only, nothing bundled). */
+export type { Priority, Task };
+export type TaskFields = TaskPatchBody;
 
 /** An error answer of the API: `{ error: { code, message } }`. */
 export class ApiError extends Error {

@@ -1,4 +1,4 @@
-import { computed, signal } from "@preact/signals";
+import { signal } from "@preact/signals";
 
 /** The signed-in user, as the API answers signup and login. */
 export interface SessionUser {
@@ -16,7 +16,6 @@ const STORAGE_KEY = "todo.session";
 
 /** The session lives in memory and in localStorage, so a reload or a second tab stays signed in. */
 export const session = signal<Session | null>(readStored());
-export const signedIn = computed(() => session.value !== null);
 
 export function signIn(next: Session): void {
   session.value = next;

@@ -1,4 +1,4 @@
-import { checkBody, AppError, requireUser, type TokenService } from "@todo/common";
+import { checkBody, AppError, Priority, requireUser, type TokenService } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { Elysia, t } from "elysia";
 import { findUserById } from "../auth/user-store.ts";
@@ -21,7 +21,7 @@ const ParseBody = t.Object(
 const ParsedTask = t.Object(
   {
     title: t.String(),
-    priority: t.Optional(t.Union([t.Literal("high"), t.Literal("medium"), t.Literal("low"), t.Literal("none")])),
+    priority: t.Optional(Priority),
     tags: t.Optional(t.Array(t.String())),
     dueAt: t.Optional(t.String({ description: "UTC instant" })),
     recurrence: t.Optional(t.String({ description: "RRULE" })),

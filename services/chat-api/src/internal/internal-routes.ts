@@ -1,6 +1,5 @@
-import { checkBody, AppError, hasAppToken, Task } from "@todo/common";
+import { checkBody, AppError, hasAppToken, Task, TaskCreateBody } from "@todo/common";
 import { Elysia, t } from "elysia";
-import { TaskCreateBody } from "../tasks/task-schemas.ts";
 import type { TaskService } from "../tasks/task-service.ts";
 
 export interface InternalRoutesContext {

@@ -2,11 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { createMemoryLogger, createTokenService, httpErrors, type Task } from "@todo/common";
+import { createMemoryLogger, createTokenService, httpErrors, TaskCreateBody, type Task } from "@todo/common";
 import { testDatabases } from "@todo/testkit/databases";
 import { Elysia } from "elysia";
 import { createHarness, JWT_SECRET, type Harness } from "../tasks/api.fixture.ts";
-import { TaskCreateBody } from "../tasks/task-schemas.ts";
 import { createTaskService } from "../tasks/task-service.ts";
 import { createTaskTools } from "../tools/task-tools.ts";
 import { mcpRoutes } from "./mcp-routes.ts";

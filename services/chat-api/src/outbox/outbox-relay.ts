@@ -1,7 +1,7 @@
 import type { BackgroundTask, DaprClient, Logger } from "@todo/common";
 import { advisoryLocks } from "@todo/common/db";
 import type { Database, Queryable } from "@todo/common/db";
-import { hasPendingOutbox, markPublished, readPendingOutbox, recordPublishFailure } from "./outbox-store.ts";
+import { markPublished, readPendingOutbox, recordPublishFailure } from "./outbox-store.ts";
 import { createWakeup } from "./wakeup.ts";
 
 export interface OutboxRelayOptions {
@@ -22,8 +22,6 @@ export interface OutboxRelayOptions {
 export interface OutboxRelay extends BackgroundTask {
   /** A transaction with outbox rows committed: publish without waiting for the next poll. */
   notify(): void;
-  /** Resolves when no outbox row is pending (tests); rejects after timeoutMs (default 10 s). */
-  drain(timeoutMs?: number): Promise<void>;
 }
 
 type RoundOutcome =
@@ -131,15 +129,6 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     },
     notify() {
       wakeup.notify();
-    },
-    async drain(timeoutMs = 10_000) {
-      if (!running) throw new Error("outbox relay is not running: start() it before drain()");
-      wakeup.notify();
-      const deadline = Date.now() + timeoutMs;
-      while (await hasPendingOutbox(db)) {
-        if (Date.now() >= deadline) throw new Error(`outbox still has unpublished rows after ${timeoutMs} ms`);
-        await Bun.sleep(5);
-      }
     },
   };
 }

@@ -4,7 +4,10 @@
  * publish, and builders for valid task events.
  */
 import { buildEvent, type DaprClient, type PublishOptions, type TypedEvent } from "@todo/common";
-import { recorderApp, runtimeFixture, type Runtime } from "@todo/testkit";
+import type { Queryable } from "@todo/common/db";
+import { recorderApp, runtimeFixture, waitFor, type Runtime } from "@todo/testkit";
+import type { OutboxRelay } from "./outbox-relay.ts";
+import { hasPendingOutbox } from "./outbox-store.ts";
 
 export const PUBSUB = "pubsub";
 
@@ -130,4 +133,10 @@ export function reminderEvent(id: string, version: number): TypedEvent {
     source: "chat-api",
     data: { userId, taskId: id, version, reminderId: `${id}:1`, reason: "cleared" },
   });
+}
+
+/** Wakes the relay and waits until no outbox row is pending. */
+export async function drained(relay: OutboxRelay, db: Queryable): Promise<void> {
+  relay.notify();
+  await waitFor(async () => !(await hasPendingOutbox(db)), { message: "every outbox row published" });
 }

@@ -1,5 +1,5 @@
-import { AppError } from "@todo/common";
-import { normaliseTags, parseInstant, PRIORITIES, type Priority, type RuleIssue } from "./task-rules.ts";
+import { AppError, PRIORITIES, type Priority } from "@todo/common";
+import { normaliseTags, parseInstant, type RuleIssue } from "./task-rules.ts";
 
 export const SORT_FIELDS = ["due", "priority", "title", "created", "updated"] as const;
 export type SortField = (typeof SORT_FIELDS)[number];

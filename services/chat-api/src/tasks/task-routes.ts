@@ -1,15 +1,13 @@
-import { checkBody, rejectUnknownQuery, requireUser, type TokenService } from "@todo/common";
+import { checkBody, rejectUnknownQuery, requireUser, TaskCreateBody, TaskPatchBody, type TokenService } from "@todo/common";
 import { Elysia, t } from "elysia";
 import { takeWriteOrThrow, type WriteRateLimiter } from "../http/rate-limit.ts";
 import { etagOf, expectedVersionOf } from "./if-match.ts";
 import {
   IfMatchHeaders,
-  TaskCreateBody,
   TaskIdParams,
   TaskJson,
   TaskListQuerySchema,
   TaskPageJson,
-  TaskPatchBody,
 } from "./task-schemas.ts";
 import type { TaskService } from "./task-service.ts";
 

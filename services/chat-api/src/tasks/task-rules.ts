@@ -1,4 +1,16 @@
-import { AppError, DATE_TIME_PATTERN, TAG_PATTERN, type Task } from "@todo/common";
+import {
+  AppError,
+  DATE_TIME_PATTERN,
+  MAX_DESCRIPTION_LENGTH,
+  MAX_TAGS,
+  MAX_TITLE_LENGTH,
+  PRIORITIES,
+  TAG_PATTERN,
+  type Priority,
+  type Task,
+  type TaskCreateBody,
+  type TaskPatchBody,
+} from "@todo/common";
 import { daysInMonth, parseRecurrence } from "./recurrence-rule.ts";
 
 /**
@@ -8,27 +20,9 @@ import { daysInMonth, parseRecurrence } from "./recurrence-rule.ts";
  * are 422 `invalid_task` (the request was well-formed JSON of the right shape
  * but breaks a rule), with one `{ path, message }` per problem in `details`.
  */
-export type Priority = Task["priority"];
-export const PRIORITIES = ["high", "medium", "low", "none"] as const satisfies readonly Priority[];
-
-export const MAX_TITLE_LENGTH = 200;
-export const MAX_DESCRIPTION_LENGTH = 4000;
-export const MAX_TAGS = 20;
-
 /** What a caller may set on a task. `null` clears a date or the rule; an omitted field keeps (or defaults) it. */
-export interface TaskInput {
-  title?: string;
-  description?: string;
-  priority?: Priority;
-  tags?: string[];
-  dueAt?: string | null;
-  remindAt?: string | null;
-  recurrence?: string | null;
-}
-
-export interface NewTaskInput extends TaskInput {
-  title: string;
-}
+export type TaskInput = TaskPatchBody;
+export type NewTaskInput = TaskCreateBody;
 
 /** The editable fields of a task, normalised. */
 export type TaskFields = Pick<Task, "title" | "description" | "priority" | "tags" | "dueAt" | "remindAt" | "recurrence">;

@@ -1,62 +1,10 @@
 import { CloneType } from "@sinclair/typebox";
-import { DATE_TIME_PATTERN, Task } from "@todo/common";
+import { DATE_TIME_PATTERN, Priority, Task } from "@todo/common";
 import { t } from "elysia";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "./task-query.ts";
-import { MAX_DESCRIPTION_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH } from "./task-rules.ts";
 
-/**
- * The shapes of the task routes. These check types and formats (a 400 when
- * they do not match); the task rules (task-rules.ts) then check meaning, such
- * as a title that is blank once trimmed or a reminder in the past (422).
- */
-const Priority = t.Union([t.Literal("high"), t.Literal("medium"), t.Literal("low"), t.Literal("none")], {
-  description: "Default none",
-});
+/** The shapes of the task routes besides the bodies (TaskCreateBody and TaskPatchBody, in common). */
 const instant = (description: string) => t.String({ pattern: DATE_TIME_PATTERN, description });
-
-const editable = {
-  description: t.String({ description: `At most ${MAX_DESCRIPTION_LENGTH} characters` }),
-  priority: Priority,
-  tags: t.Array(t.String(), {
-    description: `At most ${MAX_TAGS} labels of 1-32 characters (letters, digits, '-', '_'); lower-cased and de-duplicated`,
-  }),
-  dueAt: t.Nullable(instant("ISO 8601 date-time with offset, e.g. 2026-03-01T09:00:00+01:00")),
-  remindAt: t.Nullable(instant("When to remind (ISO 8601 with offset); must not be in the past when set")),
-  recurrence: t.Nullable(
-    t.String({ description: "RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10; needs dueAt (the series anchor)" }),
-  ),
-};
-
-const title = t.String({ description: `1-${MAX_TITLE_LENGTH} characters once trimmed` });
-
-export const TaskCreateBody = t.Object(
-  {
-    title,
-    description: t.Optional(editable.description),
-    priority: t.Optional(editable.priority),
-    tags: t.Optional(editable.tags),
-    dueAt: t.Optional(editable.dueAt),
-    remindAt: t.Optional(editable.remindAt),
-    recurrence: t.Optional(editable.recurrence),
-  },
-  { additionalProperties: false, description: "A new task; fields left out take their defaults" },
-);
-
-export const TaskPatchBody = t.Object(
-  {
-    title: t.Optional(title),
-    description: t.Optional(editable.description),
-    priority: t.Optional(editable.priority),
-    tags: t.Optional(editable.tags),
-    dueAt: t.Optional(editable.dueAt),
-    remindAt: t.Optional(editable.remindAt),
-    recurrence: t.Optional(editable.recurrence),
-  },
-  {
-    additionalProperties: false,
-    description: "Fields to change; null clears dueAt, remindAt or recurrence. Status changes through /complete and /reopen.",
-  },
-);
 
 export const TaskListQuerySchema = t.Object(
   {

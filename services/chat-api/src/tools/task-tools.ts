@@ -1,8 +1,8 @@
 import type { Static, TObject, TSchema } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
-import { AppError, DATE_TIME_PATTERN, describeSchemaErrors } from "@todo/common";
+import { AppError, DATE_TIME_PATTERN, describeSchemaErrors, TaskCreateBody, TaskPatchBody } from "@todo/common";
 import { t } from "elysia";
-import { TaskCreateBody, TaskListQuerySchema, TaskPatchBody } from "../tasks/task-schemas.ts";
+import { TaskListQuerySchema } from "../tasks/task-schemas.ts";
 import type { TaskService } from "../tasks/task-service.ts";
 
 export type ToolName =

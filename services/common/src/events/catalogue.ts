@@ -77,7 +77,3 @@ export function topicOf<T extends PublishedEventType>(type: T): TopicOf<T> {
 export function eventTypesOn(topic: EventTopic): PublishedEventType[] {
   return EVENT_TYPES.filter((type): type is PublishedEventType => eventCatalogue[type].topic === topic);
 }
-
-export function schemaOf<T extends EventType>(type: T): Catalogue[T]["schema"] {
-  return eventCatalogue[type].schema;
-}

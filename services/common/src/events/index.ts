@@ -1,5 +1,6 @@
 export * from "./schema-primitives.ts";
 export * from "./task.ts";
+export * from "./task-input.ts";
 export * from "./reminder.ts";
 export * from "./recurrence.ts";
 export * from "./sync.ts";

@@ -1,4 +1,4 @@
-import { Type, type Static } from "@sinclair/typebox";
+import { Type, type Static, type TLiteral } from "@sinclair/typebox";
 import { DateTime, Nullable, TaskId, TaskVersion, UserId } from "./schema-primitives.ts";
 
 export const TASK_EVENTS_TOPIC = "task-events";
@@ -9,6 +9,16 @@ export const TASK_COMPLETED = "todo.task.completed.v1";
 export const TASK_DELETED = "todo.task.deleted.v1";
 
 export const TAG_PATTERN = "^[a-z0-9][a-z0-9_-]{0,31}$";
+
+/** Highest first: the order of sorting by priority and of every priority picker. */
+export const PRIORITIES = ["high", "medium", "low", "none"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+export const Priority = Type.Union(PRIORITIES.map((priority) => Type.Literal(priority)) as Literals<typeof PRIORITIES>);
+
+export const MAX_TITLE_LENGTH = 200;
+export const MAX_DESCRIPTION_LENGTH = 4000;
+export const MAX_TAGS = 20;
 
 /**
  * The full task as every event carries it, so consumers never call back.
@@ -21,11 +31,11 @@ export const Task = Type.Object(
   {
     id: TaskId,
     userId: UserId,
-    title: Type.String({ minLength: 1, maxLength: 200 }),
-    description: Type.String({ maxLength: 4000 }),
+    title: Type.String({ minLength: 1, maxLength: MAX_TITLE_LENGTH }),
+    description: Type.String({ maxLength: MAX_DESCRIPTION_LENGTH }),
     status: Type.Union([Type.Literal("pending"), Type.Literal("completed")]),
-    priority: Type.Union([Type.Literal("high"), Type.Literal("medium"), Type.Literal("low"), Type.Literal("none")]),
-    tags: Type.Array(Type.String({ pattern: TAG_PATTERN }), { maxItems: 20, uniqueItems: true }),
+    priority: Priority,
+    tags: Type.Array(Type.String({ pattern: TAG_PATTERN }), { maxItems: MAX_TAGS, uniqueItems: true }),
     dueAt: Nullable(DateTime),
     remindAt: Nullable(DateTime),
     /** RFC 5545 RRULE text; every rule names its FREQ. */
