@@ -23,6 +23,7 @@ COPY services/notification/package.json services/notification/
 COPY services/recurring-task/package.json services/recurring-task/
 COPY services/websocket/package.json services/websocket/
 COPY site/package.json site/
+COPY testkit/package.json testkit/
 RUN bun install --frozen-lockfile
 COPY . .
 RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<program> is required" >&2; exit 1)
