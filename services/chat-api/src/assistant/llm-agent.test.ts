@@ -2,10 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test
 import { createBackground, createMemoryLogger, createTokenService, type Task } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { testDatabases } from "@todo/testkit/databases";
-import { Registry } from "prom-client";
 import { createApp } from "../app.ts";
 import { insertUser } from "../auth/user-store.ts";
-import { COMPONENTS, JWT_SECRET, manualClock, recordingDapr } from "../tasks/api.fixture.ts";
+import { JWT_SECRET, manualClock, recordingDapr } from "../tasks/api.fixture.ts";
+import { serviceDeps } from "@todo/testkit";
 import { deterministicAgent } from "./agent.ts";
 import { chooseAgent } from "./llm-agent.ts";
 
@@ -78,13 +78,8 @@ describe.each(testDatabases())("chat with a hosted model on $name", ({ open }) =
     db = await open();
     model = scriptedModel();
     app = await createApp({
+      ...serviceDeps("chat-api", recordingDapr(), { logger, now: clock.now, background }),
       db,
-      dapr: recordingDapr(),
-      logger,
-      components: COMPONENTS,
-      registry: new Registry(),
-      now: clock.now,
-      background,
       jwtSecret: JWT_SECRET,
       writesPerMinute: 1_000_000,
       outbox: { pollIntervalMs: 20, initialBackoffMs: 5, maxBackoffMs: 20 },

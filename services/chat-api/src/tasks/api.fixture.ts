@@ -4,15 +4,14 @@
  * call routes and read the outbox. Used by app.test.ts and api-property.test.ts.
  */
 import { createBackground, createMemoryLogger, type Background, type DaprClient, type Task } from "@todo/common";
-import { Registry } from "prom-client";
 import { createApp } from "../app.ts";
 import { createTokenService } from "@todo/common";
 import { insertUser } from "../auth/user-store.ts";
 import type { Database } from "@todo/common/db";
+import { serviceDeps } from "@todo/testkit";
 
 export const JWT_SECRET = "tasks-api-test-secret-of-at-least-32-characters";
 export const APP_TOKEN = "app-token-for-tests";
-export const COMPONENTS = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
 
 export interface Reply<T = any> {
   status: number;
@@ -124,13 +123,8 @@ export async function createHarness(open: () => Promise<Database>, options: Harn
   const logger = createMemoryLogger("chat-api");
   const background = createBackground(logger);
   const app = await createApp({
+    ...serviceDeps("chat-api", dapr, { logger, now: clock.now, background }),
     db,
-    dapr,
-    logger,
-    components: COMPONENTS,
-    registry: new Registry(),
-    now: clock.now,
-    background,
     jwtSecret: JWT_SECRET,
     appApiToken: options.appApiToken === null ? undefined : (options.appApiToken ?? APP_TOKEN),
     writesPerMinute: options.writesPerMinute ?? 1_000_000,
