@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, test } from "bun:test";
+import { afterEach, beforeEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createApp as createChatApi } from "@todo/chat-api";
 import { createBackground, createMemoryLogger, deterministicEventId, processedEventKey, type Background, type Task } from "@todo/common";
 import type { Database } from "@todo/common/db";
@@ -10,6 +10,8 @@ import { testDatabases } from "@todo/testkit/databases";
 const JWT_SECRET = "recurring-task-test-secret-of-at-least-32-chars";
 const APP_TOKEN = "recurring-task-test-app-token";
 const GENERATED = "todo.recurrence.generated.v1";
+// A whole series through two apps and the runtime, with redeliveries: seconds on a busy machine.
+setDefaultTimeout(20_000);
 
 interface DeliveredEvent {
   id: string;
