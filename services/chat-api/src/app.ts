@@ -48,7 +48,7 @@ export async function createApp(deps: ChatApiDeps) {
   registerOutboxBacklogGauge(deps.registry, deps.db);
   const tasks = createTaskService({ db: deps.db, outbox: relay, now, logger: deps.logger });
   const rateLimiter = createWriteRateLimiter({ perMinute: deps.writesPerMinute ?? 120, now: () => now().getTime() });
-  const tools = createTaskTools(tasks);
+  const tools = createTaskTools(tasks, rateLimiter);
   const agent = await chooseAgent(
     deps.assistant?.llm,
     async (name) => (await deps.dapr.getSecret(deps.components.secretStore, name))[name],
