@@ -355,6 +355,29 @@ describe.each(testDatabases())("task API on $name", ({ open }) => {
       expect(reply.status).toBe(404);
     });
 
+    test.each([
+      ["DELETE", "", 204],
+      ["POST", "/complete", 200],
+      ["POST", "/reopen", 200],
+    ] as const)("%s %s honours If-Match: a stale version is a 409 that writes nothing, the current one goes through", async (method, suffix, status) => {
+      const { token } = await h.signup();
+      const task = await h.createTask(token, { title: "v1" });
+      await h.call("PATCH", `/api/tasks/${task.id}`, { token, body: { title: "v2" } });
+      // reopen only changes a completed task
+      if (suffix === "/reopen") await h.call("POST", `/api/tasks/${task.id}/complete`, { token });
+      const current = (await h.call("GET", `/api/tasks/${task.id}`, { token })).body.version;
+      const path = `/api/tasks/${task.id}${suffix}`;
+      const before = await h.snapshot();
+      const stale = await h.call(method, path, { token, headers: { "if-match": `"${current - 1}"` } });
+      expect(stale.status).toBe(409);
+      expect(stale.body.error).toMatchObject({ code: "version_conflict", details: { currentVersion: current } });
+      expect(await h.snapshot()).toBe(before);
+      const malformed = await h.call(method, path, { token, headers: { "if-match": "W/\"1\"" } });
+      expect(malformed.status).toBe(400);
+      expect(await h.snapshot()).toBe(before);
+      expect((await h.call(method, path, { token, headers: { "if-match": `"${current}"` } })).status).toBe(status);
+    });
+
     test("complete and reopen are idempotent: the second call changes and publishes nothing", async () => {
       const { token } = await h.signup();
       const task = await h.createTask(token, { title: "Laundry" });
