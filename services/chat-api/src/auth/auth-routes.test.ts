@@ -252,6 +252,7 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
       ["a long name", { name: "n".repeat(101) }, "/name"],
       ["a NUL byte in the name", { name: "Ada\u0000" }, "/name"],
       ["a control character in the name", { name: "Ada\u001b[31m" }, "/name"],
+      ["a right-to-left override in the name", { name: "Ada\u202Eecnalevol" }, "/name"],
     ])("PATCH with %s answers 400 and changes nothing", async (_, body, path) => {
       const before = (await call("GET", "/api/me", { token })).body;
       const reply = await call("PATCH", "/api/me", { token, body });

@@ -155,7 +155,7 @@ function userJson(user: User) {
   return { ...user, createdAt: user.createdAt.toISOString() };
 }
 
-const unprintableName = () => invalidField("/name", "name must be printable text (no control characters)");
+const unprintableName = () => invalidField("/name", "name must be printable text (no control characters or bidirectional overrides)");
 
 // Same shape as the schema-validation errors of httpErrors, so clients handle one format.
 function invalidField(path: string, message: string) {

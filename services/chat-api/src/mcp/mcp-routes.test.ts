@@ -130,6 +130,18 @@ describe.each(testDatabases())("MCP server on $name", ({ open }) => {
     expect(await h.snapshot()).toBe(before);
   });
 
+  test("a title with a right-to-left override or a control character is refused over MCP like over REST", async () => {
+    const { token } = await h.signup();
+    const client = await connect(token);
+    const before = await h.snapshot();
+    for (const title of ["invoice\u202Efdp.exe", "bell\u0007"]) {
+      const result = await call(client, "add_task", { title });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("/title");
+    }
+    expect(await h.snapshot()).toBe(before);
+  });
+
   test("an unknown tool is a protocol error", async () => {
     const { token } = await h.signup();
     const client = await connect(token);

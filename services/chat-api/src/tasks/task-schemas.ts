@@ -1,5 +1,5 @@
 import { CloneType } from "@sinclair/typebox";
-import { DATE_TIME_PATTERN, Task } from "@todo/common";
+import { DATE_TIME_PATTERN, MULTI_LINE_TEXT_PATTERN, SINGLE_LINE_TEXT_PATTERN, Task } from "@todo/common";
 import { t } from "elysia";
 import { DEFAULT_LIMIT, MAX_LIMIT } from "./task-query.ts";
 import { MAX_DESCRIPTION_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH } from "./task-rules.ts";
@@ -15,7 +15,10 @@ const Priority = t.Union([t.Literal("high"), t.Literal("medium"), t.Literal("low
 const instant = (description: string) => t.String({ pattern: DATE_TIME_PATTERN, description });
 
 const editable = {
-  description: t.String({ description: `At most ${MAX_DESCRIPTION_LENGTH} characters` }),
+  description: t.String({
+    pattern: MULTI_LINE_TEXT_PATTERN,
+    description: `At most ${MAX_DESCRIPTION_LENGTH} characters; no control characters other than tab and line breaks, no bidirectional overrides`,
+  }),
   priority: Priority,
   tags: t.Array(t.String(), {
     description: `At most ${MAX_TAGS} labels of 1-32 characters (letters, digits, '-', '_'); lower-cased and de-duplicated`,
@@ -27,7 +30,10 @@ const editable = {
   ),
 };
 
-const title = t.String({ description: `1-${MAX_TITLE_LENGTH} characters once trimmed` });
+const title = t.String({
+  pattern: SINGLE_LINE_TEXT_PATTERN,
+  description: `1-${MAX_TITLE_LENGTH} characters once trimmed; no control characters or bidirectional overrides`,
+});
 
 export const TaskCreateBody = t.Object(
   {
