@@ -5,6 +5,7 @@ import { auditRoutes } from "./audit-routes.ts";
 import { gapRoutes } from "./gap-routes.ts";
 import { auditTableReady } from "./store.ts";
 import { auditSubscriptions } from "./subscriptions.ts";
+import { verifyRoutes } from "./verify-routes.ts";
 
 export interface AuditDeps extends ServiceDeps {
   /** Migrated database holding audit_entries (and chat-api's outbox, for the gap report). */
@@ -15,7 +16,7 @@ export interface AuditDeps extends ServiceDeps {
   adminToken?: string;
 }
 
-/** Append-only audit trail of every event, with a query API for users and a gap report for operators. */
+/** Append-only, hash-chained audit trail of every event, with a query API for users and gap and chain checks. */
 export async function createApp(deps: AuditDeps) {
   const jwtSecret = deps.jwtSecret ?? (await readSecret(deps, "jwt-secret"));
   if (!jwtSecret) throw new Error("secret jwt-secret is missing");
@@ -25,6 +26,7 @@ export async function createApp(deps: AuditDeps) {
   return createServiceApp("audit", deps, [{ name: "database", check: () => auditTableReady(deps.db) }])
     .use(consumerSubscriptions("audit", deps, auditSubscriptions({ db: deps.db, pubsub: deps.components.pubsub })))
     .use(gapRoutes({ db: deps.db, checkAdmin }))
+    .use(verifyRoutes({ db: deps.db, tokens, checkAdmin }))
     .use(auditRoutes({ db: deps.db, tokens }));
 }
 

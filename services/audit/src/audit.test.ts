@@ -79,7 +79,8 @@ describe.each(testDatabases())("audit on $name", ({ open }) => {
     });
 
     test("a delivery is not acknowledged while the database cannot record it", async () => {
-      const failing: Database = { ...db, query: () => Promise.reject(new Error("connection refused")) };
+      const refused = () => Promise.reject(new Error("connection refused"));
+      const failing: Database = { ...db, query: refused, transaction: refused };
       const { app: broken } = await auditApp(failing);
       const event = taskCreated(newUserId());
       expect(await deliver(broken, "task-events", event)).toBe("RETRY");
