@@ -1,4 +1,4 @@
-import { consumerSubscriptions, createServiceApp, createTokenService, type ServiceDeps } from "@todo/common";
+import { consumerSubscriptions, createServiceApp, createTokenService, readJwtKeys, type JwtKeys, type ServiceDeps } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { adminTokenCheck } from "./admin-token.ts";
 import { auditRoutes } from "./audit-routes.ts";
@@ -10,16 +10,15 @@ import { verifyRoutes } from "./verify-routes.ts";
 export interface AuditDeps extends ServiceDeps {
   /** Migrated database holding audit_entries (and chat-api's outbox, for the gap report). */
   db: Database;
-  /** Key that verifies user tokens; the secret `jwt-secret` of the secret store when omitted. */
-  jwtSecret?: string;
+  /** Key(s) that verify user tokens; the secrets `jwt-secret` (and `jwt-secret-previous`) of the secret store when omitted. */
+  jwtSecret?: string | JwtKeys;
   /** Bearer token of the operator routes; the secret `admin-token`, read on first use, when omitted. */
   adminToken?: string;
 }
 
 /** Append-only, hash-chained audit trail of every event, with a query API for users and gap and chain checks. */
 export async function createApp(deps: AuditDeps) {
-  const jwtSecret = deps.jwtSecret ?? (await readSecret(deps, "jwt-secret"));
-  if (!jwtSecret) throw new Error("secret jwt-secret is missing");
+  const jwtSecret = deps.jwtSecret ?? (await readJwtKeys(deps.dapr, deps.components.secretStore));
   const tokens = createTokenService(jwtSecret, { now: deps.now });
   const checkAdmin = adminTokenCheck(async () => deps.adminToken ?? (await readSecret(deps, "admin-token")));
 

@@ -1,6 +1,6 @@
 import { createServiceApp, type ServiceDeps } from "@todo/common";
 import { authRoutes } from "./auth/auth-routes.ts";
-import { createTokenService } from "@todo/common";
+import { createTokenService, readJwtKeys, type JwtKeys } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { bodyLimit } from "./http/body-limit.ts";
 import { apiDocs } from "./http/openapi.ts";
@@ -19,8 +19,8 @@ import { quickAddRoutes } from "./assistant/quick-add-routes.ts";
 export interface ChatApiDeps extends ServiceDeps {
   /** Migrated database (PGlite or PostgreSQL). */
   db: Database;
-  /** Signing key for user tokens; read from the Dapr secret store (`jwt-secret`) when omitted. */
-  jwtSecret?: string;
+  /** Signing key(s) for user tokens; read from the Dapr secret store (`jwt-secret`, `jwt-secret-previous`) when omitted. */
+  jwtSecret?: string | JwtKeys;
   /** Writes per user per minute before 429 (default 120). */
   writesPerMinute?: number;
   /** Outbox relay tuning (tests make it quick). */
@@ -35,7 +35,7 @@ export interface ChatApiDeps extends ServiceDeps {
  */
 export async function createApp(deps: ChatApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const jwtSecret = deps.jwtSecret ?? (await readJwtSecret(deps));
+  const jwtSecret = deps.jwtSecret ?? (await readJwtKeys(deps.dapr, deps.components.secretStore));
   const tokens = createTokenService(jwtSecret, { now });
   const relay = createOutboxRelay({
     db: deps.db,
@@ -64,11 +64,4 @@ export async function createApp(deps: ChatApiDeps) {
     .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))
     .use(chatRoutes({ db: deps.db, tools, tasks, tokens, agent, rateLimiter, now, logger: deps.logger }))
     .use(internalRoutes({ tasks, appApiToken: deps.appApiToken }));
-}
-
-async function readJwtSecret(deps: ChatApiDeps): Promise<string> {
-  const secret = await deps.dapr.getSecret(deps.components.secretStore, "jwt-secret");
-  const value = secret["jwt-secret"];
-  if (!value || value.length < 32) throw new Error("secret jwt-secret is missing or shorter than 32 characters");
-  return value;
 }

@@ -3,7 +3,9 @@ import {
   createTokenService,
   deliveryMetrics,
   GATEWAY_DECORATOR,
+  readJwtKeys,
   subscriptions,
+  type JwtKeys,
   type ServiceDeps,
 } from "@todo/common";
 import { createConnectionRegistry } from "./connection-registry.ts";
@@ -42,8 +44,8 @@ export const DEFAULT_TUNING: WebsocketTuning = {
 };
 
 export interface WebsocketDeps extends ServiceDeps {
-  /** The JWT signing key; read from the secret store (secret `jwt-secret`) when absent. */
-  jwtSecret?: string;
+  /** The JWT signing key(s); read from the secret store (`jwt-secret`, `jwt-secret-previous`) when absent. */
+  jwtSecret?: string | JwtKeys;
   /**
    * Stable name of this replica (its pod name). Each replica keeps its own
    * registry entry and its own processed-event records; two replicas must
@@ -63,7 +65,7 @@ export async function createApp(deps: WebsocketDeps) {
   const { stateStore } = deps.components;
   const logger = deps.logger;
 
-  const tokens = createTokenService(deps.jwtSecret ?? (await readJwtSecret(deps)), { now });
+  const tokens = createTokenService(deps.jwtSecret ?? (await readJwtKeys(dapr, deps.components.secretStore)), { now });
   const serial = createPerKeySerial();
   const connections = createLocalConnections(tuning.replay);
   const journal = createJournalStore({ dapr, stateStore, limits: tuning.journal, now: nowMs });
@@ -112,11 +114,4 @@ export async function createApp(deps: WebsocketDeps) {
     subscriptions: websocketSubscriptions(deps, live),
   });
   return createServiceApp("websocket", deps).use(events).decorate(GATEWAY_DECORATOR, gateway);
-}
-
-async function readJwtSecret(deps: ServiceDeps): Promise<string> {
-  const secret = await deps.dapr.getSecret(deps.components.secretStore, "jwt-secret");
-  const value = secret["jwt-secret"];
-  if (!value || value.length < 32) throw new Error("secret jwt-secret is missing or shorter than 32 characters");
-  return value;
 }
