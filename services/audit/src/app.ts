@@ -1,4 +1,14 @@
-import { consumerSubscriptions, createServiceApp, createTokenService, readJwtKeys, type JwtKeys, type ServiceDeps } from "@todo/common";
+import {
+  accountExistsThroughChatApi,
+  consumerSubscriptions,
+  createServiceApp,
+  createTokenService,
+  readJwtKeys,
+  requireExistingAccount,
+  type AccountExists,
+  type JwtKeys,
+  type ServiceDeps,
+} from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { adminTokenCheck } from "./admin-token.ts";
 import { auditRoutes } from "./audit-routes.ts";
@@ -12,6 +22,8 @@ export interface AuditDeps extends ServiceDeps {
   db: Database;
   /** Key(s) that verify user tokens; the secrets `jwt-secret` (and `jwt-secret-previous`) of the secret store when omitted. */
   jwtSecret?: string | JwtKeys;
+  /** Whether a token's account exists; by default chat-api is asked (GET /api/me through service invocation). */
+  accountExists?: AccountExists;
   /** Bearer token of the operator routes; the secret `admin-token`, read on first use, when omitted. */
   adminToken?: string;
 }
@@ -19,7 +31,7 @@ export interface AuditDeps extends ServiceDeps {
 /** Append-only, hash-chained audit trail of every event, with a query API for users and gap and chain checks. */
 export async function createApp(deps: AuditDeps) {
   const jwtSecret = deps.jwtSecret ?? (await readJwtKeys(deps.dapr, deps.components.secretStore));
-  const tokens = createTokenService(jwtSecret, { now: deps.now });
+  const tokens = requireExistingAccount(createTokenService(jwtSecret, { now: deps.now }), deps.accountExists ?? accountExistsThroughChatApi(deps.dapr));
   const checkAdmin = adminTokenCheck(async () => deps.adminToken ?? (await readSecret(deps, "admin-token")));
 
   return createServiceApp("audit", deps, [{ name: "database", check: () => auditTableReady(deps.db) }])

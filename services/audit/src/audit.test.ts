@@ -95,6 +95,16 @@ describe.each(testDatabases())("audit on $name", ({ open }) => {
     });
   });
 
+  test("a validly signed token of an account that does not exist reads nothing", async () => {
+    const ghost = newUserId();
+    await deliverAll("task-events", [taskCreated(ghost)]);
+    const { app: checking } = await auditApp(db, { accountExists: async (userId) => userId !== ghost });
+    const token = `Bearer ${await userToken(ghost)}`;
+    for (const path of ["/api/audit", "/api/audit/verify/mine"]) expect((await get(checking, path, token)).status).toBe(401);
+    const { app: unreachable } = await auditApp(db, { accountExists: () => Promise.reject(new Error("chat-api down")) });
+    expect((await get(unreachable, "/api/audit", token)).status).toBe(503);
+  });
+
   describe("GET /api/audit", () => {
     test("a user sees only their own events, and another user's event id is an unknown cursor", async () => {
       const ada = newUserId();

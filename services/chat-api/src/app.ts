@@ -1,6 +1,7 @@
 import { createServiceApp, type ServiceDeps } from "@todo/common";
 import { authRoutes } from "./auth/auth-routes.ts";
-import { createTokenService, readJwtKeys, type JwtKeys } from "@todo/common";
+import { createTokenService, readJwtKeys, requireExistingAccount, type JwtKeys } from "@todo/common";
+import { userExists } from "./auth/user-store.ts";
 import type { Database } from "@todo/common/db";
 import { bodyLimit } from "./http/body-limit.ts";
 import { apiDocs } from "./http/openapi.ts";
@@ -36,7 +37,8 @@ export interface ChatApiDeps extends ServiceDeps {
 export async function createApp(deps: ChatApiDeps) {
   const now = deps.now ?? (() => new Date());
   const jwtSecret = deps.jwtSecret ?? (await readJwtKeys(deps.dapr, deps.components.secretStore));
-  const tokens = createTokenService(jwtSecret, { now });
+  // Every route that takes a token (REST, MCP, chat) accepts it only for an account that exists.
+  const tokens = requireExistingAccount(createTokenService(jwtSecret, { now }), (userId) => userExists(deps.db, userId));
   const relay = createOutboxRelay({
     db: deps.db,
     dapr: deps.dapr,

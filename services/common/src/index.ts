@@ -13,6 +13,7 @@ export * from "./background.ts";
 export * from "./app-token.ts";
 export * from "./auth/tokens.ts";
 export * from "./auth/jwt-keys.ts";
+export * from "./auth/account-check.ts";
 export * from "./auth/require-user.ts";
 export * from "./websocket-gateway.ts";
 export * from "./strict-input.ts";

@@ -1,10 +1,13 @@
 import {
+  accountExistsThroughChatApi,
   createServiceApp,
   createTokenService,
   deliveryMetrics,
   GATEWAY_DECORATOR,
   readJwtKeys,
+  requireExistingAccount,
   subscriptions,
+  type AccountExists,
   type JwtKeys,
   type ServiceDeps,
 } from "@todo/common";
@@ -53,6 +56,8 @@ export interface WebsocketDeps extends ServiceDeps {
    */
   instanceId?: string;
   tuning?: Partial<WebsocketTuning>;
+  /** Whether a token's account exists; by default chat-api is asked (GET /api/me through service invocation). */
+  accountExists?: AccountExists;
 }
 
 /** Live push of task and reminder events to the user's open tabs, over Bun's native WebSockets on /ws. */
@@ -65,7 +70,10 @@ export async function createApp(deps: WebsocketDeps) {
   const { stateStore } = deps.components;
   const logger = deps.logger;
 
-  const tokens = createTokenService(deps.jwtSecret ?? (await readJwtKeys(dapr, deps.components.secretStore)), { now });
+  const tokens = requireExistingAccount(
+    createTokenService(deps.jwtSecret ?? (await readJwtKeys(dapr, deps.components.secretStore)), { now }),
+    deps.accountExists ?? accountExistsThroughChatApi(dapr),
+  );
   const serial = createPerKeySerial();
   const connections = createLocalConnections(tuning.replay);
   const journal = createJournalStore({ dapr, stateStore, limits: tuning.journal, now: nowMs });
