@@ -13,6 +13,8 @@ const config = loadConfig(
     LLM_MODEL: Type.String({ minLength: 1, default: "gpt-4o-mini" }),
     LLM_TIMEOUT_MS: Type.Integer({ minimum: 1, default: 20_000 }),
     WRITES_PER_MINUTE: Type.Integer({ minimum: 1, default: 120 }),
+    // Behind the Ingress: 1, so sign-in throttling counts the client, not the proxy.
+    TRUSTED_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 5, default: 0 }),
   }),
 );
 
@@ -25,5 +27,5 @@ await runService("chat-api", async (deps) => {
   const llm = config.LLM_BASE_URL
     ? { baseUrl: config.LLM_BASE_URL, model: config.LLM_MODEL, timeoutMs: config.LLM_TIMEOUT_MS }
     : undefined;
-  return createApp({ ...deps, db, assistant: { llm }, writesPerMinute: config.WRITES_PER_MINUTE });
+  return createApp({ ...deps, db, assistant: { llm }, writesPerMinute: config.WRITES_PER_MINUTE, trustedProxyHops: config.TRUSTED_PROXY_HOPS });
 });
