@@ -88,7 +88,7 @@ describe.each(testDatabases())("audit hash chain on $name", ({ open }) => {
     await tamper(sql, [eventIds[2]]);
     const report = (await ownVerify(userId)).body as { ok: boolean; broken: { eventId: string }[] };
     expect(report.ok).toBe(false);
-    expect(report.broken.map((link) => link.eventId)).toEqual([eventIds[2]]);
+    expect(report.broken.map((link) => link.eventId)).toEqual([eventIds[2]!]);
   });
 
   test("an entry moved to another user breaks both trails", async () => {
