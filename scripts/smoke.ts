@@ -55,11 +55,10 @@ export async function runSmoke(options: SmokeOptions): Promise<SmokeResult> {
   }
 
   const email = `smoke-${crypto.randomUUID()}@example.com`;
-  const token = await step("sign up", async () => {
-    const body = await call<{ token: string }>(`${base}/api/auth/signup`, "POST", undefined, {
-      email,
-      password: crypto.randomUUID(),
-    });
+  const token = await step("sign up and in", async () => {
+    const credentials = { email, password: crypto.randomUUID() };
+    await call(`${base}/api/auth/signup`, "POST", undefined, credentials);
+    const body = await call<{ token: string }>(`${base}/api/auth/login`, "POST", undefined, credentials);
     return body.token;
   });
 

@@ -1,9 +1,9 @@
 /**
  * Test-only: a DaprClient that keeps state in memory and implements nothing
- * else, for testing the subscription helper without a sidecar. Integration
+ * else (with Dapr's ETag rules), for tests without a sidecar. Integration
  * tests use the embedded runtime instead.
  */
-import type { DaprClient, StateEntry, StateItem } from "@todo/common";
+import { EtagMismatchError, type DaprClient, type StateEntry, type StateItem } from "@todo/common";
 
 export interface MemoryStateClient extends DaprClient {
   /** key -> item as saved (including ttlInSeconds), per store. */
@@ -34,12 +34,25 @@ export function createMemoryStateClient(): MemoryStateClient {
     },
     async saveState(store: string, items: StateItem[]): Promise<void> {
       if (client.failWrites) throw client.failWrites;
+      // ETags as Dapr defines them: a stale one is a conflict, and first-write without one only inserts.
+      for (const item of items) {
+        const existing = storeNamed(store).get(item.key);
+        const stale = item.etag !== undefined ? existing?.etag !== item.etag : item.concurrency === "first-write" && existing !== undefined;
+        if (stale) throw new EtagMismatchError({ operation: "saveState", status: 409, errorCode: "ERR_STATE_SAVE", message: `etag mismatch for ${item.key}` });
+      }
       for (const item of items) storeNamed(store).set(item.key, { ...item, etag: String(++etag) });
+    },
+    async deleteState(store: string, key: string, options: { etag?: string } = {}): Promise<void> {
+      if (client.failWrites) throw client.failWrites;
+      const existing = storeNamed(store).get(key);
+      if (options.etag !== undefined && existing?.etag !== options.etag) {
+        throw new EtagMismatchError({ operation: "deleteState", status: 409, errorCode: "ERR_STATE_DELETE", message: `etag mismatch for ${key}` });
+      }
+      storeNamed(store).delete(key);
     },
     publish: unsupported("publish"),
     bulkPublish: unsupported("bulkPublish"),
     getBulkState: unsupported("getBulkState"),
-    deleteState: unsupported("deleteState"),
     transaction: unsupported("transaction"),
     scheduleJob: unsupported("scheduleJob"),
     getJob: unsupported("getJob"),

@@ -73,10 +73,9 @@ export async function startTestHost(options: { logLevel?: LogLevel } = {}): Prom
     publishAs: (appId, topic, event) => sidecarOf(appId).publish("pubsub", topic, event, { partitionKey: event.subject }),
     async signup(label) {
       const email = `${label}-${crypto.randomUUID().slice(0, 8)}@example.test`;
-      const session = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/signup", undefined, {
-        email,
-        password: "correct horse battery staple",
-      });
+      const credentials = { email, password: "correct horse battery staple" };
+      await call("POST", "/api/auth/signup", undefined, credentials);
+      const session = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/login", undefined, credentials);
       return { token: session.token, userId: session.user.id };
     },
     createTask: (user, fields) => call("POST", "/api/tasks", user.token, fields),

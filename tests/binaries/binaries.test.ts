@@ -144,12 +144,9 @@ test("`bun start` compiled with its PGlite worker as an extra entry point stores
   const app = start("embedded", [outfile], { PORT: String(port), DAPR_HTTP_PORT: "0", DATA_DIR: "data", SITE_DIR: "site" });
   const url = `http://127.0.0.1:${port}`;
   expect(await (await answers(`${url}/readyz`, app)).json()).toMatchObject({ status: "ready" });
-  const signup = await fetch(`${url}/api/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "binary@example.com", password: "correct horse" }),
-  });
-  const { token } = (await signup.json()) as { token: string };
+  const credentials = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "binary@example.com", password: "correct horse" }) };
+  expect((await fetch(`${url}/api/auth/signup`, credentials)).status).toBe(202);
+  const { token } = (await (await fetch(`${url}/api/auth/login`, credentials)).json()) as { token: string };
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const created = await fetch(`${url}/api/tasks`, { method: "POST", headers, body: JSON.stringify({ title: "Water the plants" }) });
   expect(created.status, app.output().slice(-2000)).toBe(201);

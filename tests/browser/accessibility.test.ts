@@ -19,12 +19,13 @@ describe.skipIf(skipBrowserTests)("site accessibility", () => {
 
   beforeAll(async () => {
     sys = await startBrowserSystem();
-    const signup = await fetch(`${sys.url}/api/auth/signup`, {
+    const credentials = {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "grace@example.com", password: "correct horse battery" }),
-    });
-    const session = (await signup.json()) as { token: string; user: unknown };
+    };
+    expect((await fetch(`${sys.url}/api/auth/signup`, credentials)).status).toBe(202);
+    const session = (await (await fetch(`${sys.url}/api/auth/login`, credentials)).json()) as { token: string; user: unknown };
     token = session.token;
     // Tasks that show every kind of badge: priority, due, overdue, recurring, reminder, tags.
     const tasks = [

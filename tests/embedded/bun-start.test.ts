@@ -82,12 +82,9 @@ describe("bun start", () => {
     const dataDir = mkdtempSync(join(tmpdir(), "todo-start-"));
     const first = await start(dataDir);
     // An open browser tab must not hold the shutdown: the server closes it (1001) and exits.
-    const signup = await fetch(`${first.url}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "tab@example.com", password: "correct horse" }),
-    });
-    const { token } = (await signup.json()) as { token: string };
+    const credentials = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "tab@example.com", password: "correct horse" }) };
+    expect((await fetch(`${first.url}/api/auth/signup`, credentials)).status).toBe(202);
+    const { token } = (await (await fetch(`${first.url}/api/auth/login`, credentials)).json()) as { token: string };
     const tab = new WebSocket(`${first.url.replace("http", "ws")}/ws?token=${token}`);
     await new Promise((resolve, reject) => ((tab.onopen = resolve), (tab.onerror = reject)));
     const closed = new Promise<number>((resolve) => (tab.onclose = (event) => resolve(event.code)));

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "bun:test";
 import {
   buildEvent,
+  createTokenService,
   deterministicEventId,
   REMINDER_DELIVERED,
   REMINDER_EVENTS_TOPIC,
@@ -83,6 +84,16 @@ describe("live sync over /ws", () => {
     expect((await handshakeStatus(system.url, "", { "sec-websocket-protocol": `todo.v1, bearer.${tampered}` })).status).toBe(401);
     expect((await handshakeStatus(system.url, "?token=not-a-jwt")).status).toBe(401);
     await expect(open({ token: tampered })).rejects.toThrow(/handshake to \/ws failed/);
+  });
+
+  test("a validly signed token of an account that does not exist is refused with 401", async () => {
+    const { "jwt-secret": secret } = await system.websocketState.getSecret("secretstore", "jwt-secret");
+    const ghost = await createTokenService(secret!).issue({ id: Bun.randomUUIDv7(), email: "ghost@example.test" });
+    expect((await handshakeStatus(system.url, `?token=${ghost}`)).status).toBe(401);
+    await expect(open({ token: ghost })).rejects.toThrow(/handshake to \/ws failed/);
+    // The same key signs the tokens of real accounts, which get in.
+    const user = await system.signup("real");
+    await open({ token: user.token });
   });
 
   test("a tab that reconnects during a burst of 100 changes gets every change once, in order", async () => {

@@ -42,6 +42,8 @@ export async function auditApp(db: Database, overrides: Partial<AuditDeps> = {})
     registry: new Registry(),
     jwtSecret: JWT_SECRET,
     adminToken: ADMIN_TOKEN,
+    // Users here exist only as ids in events; the account check itself has its own test.
+    accountExists: async () => true,
     ...overrides,
   });
   return { app, state, secrets };

@@ -79,7 +79,8 @@ describe.each(testDatabases())("audit on $name", ({ open }) => {
     });
 
     test("a delivery is not acknowledged while the database cannot record it", async () => {
-      const failing: Database = { ...db, query: () => Promise.reject(new Error("connection refused")) };
+      const refused = () => Promise.reject(new Error("connection refused"));
+      const failing: Database = { ...db, query: refused, transaction: refused };
       const { app: broken } = await auditApp(failing);
       const event = taskCreated(newUserId());
       expect(await deliver(broken, "task-events", event)).toBe("RETRY");
@@ -92,6 +93,16 @@ describe.each(testDatabases())("audit on $name", ({ open }) => {
       const { app: unready } = await auditApp(failing);
       expect((await get(unready, "/readyz")).status).toBe(503);
     });
+  });
+
+  test("a validly signed token of an account that does not exist reads nothing", async () => {
+    const ghost = newUserId();
+    await deliverAll("task-events", [taskCreated(ghost)]);
+    const { app: checking } = await auditApp(db, { accountExists: async (userId) => userId !== ghost });
+    const token = `Bearer ${await userToken(ghost)}`;
+    for (const path of ["/api/audit", "/api/audit/verify/mine"]) expect((await get(checking, path, token)).status).toBe(401);
+    const { app: unreachable } = await auditApp(db, { accountExists: () => Promise.reject(new Error("chat-api down")) });
+    expect((await get(unreachable, "/api/audit", token)).status).toBe(503);
   });
 
   describe("GET /api/audit", () => {

@@ -3,20 +3,97 @@ import type { NewAuditEntry } from "./audit-entry.ts";
 
 /** The audit service's SQL: nothing else reads or writes audit_entries. */
 
+// Advisory-lock namespace of the audit chain ("audt"), apart from chat-api's ("chat"): one lock per user.
+const CHAIN_LOCK_NAMESPACE = 0x61756474;
+
 /**
  * Appends one entry, unless its event id is already recorded: exactly once per
  * event id, even when the idempotency record in Dapr state has expired.
  * Resolves true when this call recorded it.
+ *
+ * The entry links to the user's previous one (prev_hash) and gets its own
+ * hash (audit_entry_hash, migration 0005). A per-user lock held until commit
+ * makes concurrent deliveries for one user take turns, so the chain never
+ * forks; different users never wait for each other.
  */
-export async function appendAuditEntry(db: Queryable, entry: NewAuditEntry): Promise<boolean> {
-  const rows = await db.query(
-    `INSERT INTO audit_entries (event_id, type, topic, task_id, user_id, event, event_time)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT (event_id) DO NOTHING
-     RETURNING seq`,
-    [entry.eventId, entry.type, entry.topic, entry.taskId, entry.userId, entry.event, entry.eventTime],
+export async function appendAuditEntry(db: Database, entry: NewAuditEntry): Promise<boolean> {
+  return await db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [CHAIN_LOCK_NAMESPACE, entry.userId]);
+    const rows = await tx.query(
+      `WITH previous AS (
+         SELECT (SELECT hash FROM audit_entries WHERE user_id = $5 ORDER BY seq DESC LIMIT 1) AS hash
+       )
+       INSERT INTO audit_entries (event_id, type, topic, task_id, user_id, event, event_time, recorded_at, prev_hash, hash)
+       SELECT $1, $2, $3, $4, $5, $6::jsonb, $7::timestamptz, now(), previous.hash,
+              audit_entry_hash(previous.hash, $1, $2, $3, $4, $5, $6::jsonb, $7::timestamptz, now())
+         FROM previous
+       ON CONFLICT (event_id) DO NOTHING
+       RETURNING seq`,
+      [entry.eventId, entry.type, entry.topic, entry.taskId, entry.userId, entry.event, entry.eventTime],
+    );
+    return rows.length > 0;
+  });
+}
+
+/** Why a link of a user's chain does not hold. */
+export type ChainProblem =
+  /** The entry's content (or its prev_hash) no longer matches its hash: it was edited. */
+  | "entry_altered"
+  /** Its prev_hash is not the hash of the entry before it: an entry was removed, inserted or reordered before it. */
+  | "link_broken";
+
+export interface BrokenLink {
+  userId: string;
+  /** The first entry of the user's trail that does not check out. */
+  eventId: string;
+  seq: string;
+  problem: ChainProblem;
+}
+
+export interface ChainReport {
+  ok: boolean;
+  checkedEntries: number;
+  checkedUsers: number;
+  /** The first broken link of each user whose chain is broken (at most MAX_BROKEN_LISTED). */
+  broken: BrokenLink[];
+}
+
+export const MAX_BROKEN_LISTED = 1000;
+
+/**
+ * Recomputes every entry's hash (of one user, or of everyone) and checks that
+ * each entry points at the one before it. One statement, so it reads one
+ * snapshot of the trail while deliveries go on appending.
+ */
+export async function verifyAuditChains(db: Queryable, userId?: string): Promise<ChainReport> {
+  const rows = await db.query<{ userId: string | null; eventId: string | null; seq: string | null; problem: ChainProblem | null; entries: number; users: number }>(
+    `WITH checked AS (
+       SELECT user_id, seq, event_id,
+              CASE
+                WHEN hash IS DISTINCT FROM audit_entry_hash(prev_hash, event_id, type, topic, task_id, user_id, event, event_time, recorded_at)
+                  THEN 'entry_altered'
+                WHEN prev_hash IS DISTINCT FROM lag(hash) OVER (PARTITION BY user_id ORDER BY seq)
+                  THEN 'link_broken'
+              END AS problem
+         FROM audit_entries
+        WHERE $1::text IS NULL OR user_id = $1
+     ),
+     first_broken AS (
+       SELECT DISTINCT ON (user_id) user_id, seq, event_id, problem
+         FROM checked
+        WHERE problem IS NOT NULL
+        ORDER BY user_id, seq
+     ),
+     totals AS (SELECT count(*)::int AS entries, count(DISTINCT user_id)::int AS users FROM checked)
+     SELECT b.user_id AS "userId", b.event_id AS "eventId", b.seq::text AS seq, b.problem, t.entries, t.users
+       FROM totals t
+       LEFT JOIN LATERAL (SELECT * FROM first_broken ORDER BY user_id LIMIT $2) b ON true`,
+    [userId ?? null, MAX_BROKEN_LISTED],
   );
-  return rows.length > 0;
+  const broken = rows.flatMap((row) =>
+    row.userId && row.eventId && row.seq && row.problem ? [{ userId: row.userId, eventId: row.eventId, seq: row.seq, problem: row.problem }] : [],
+  );
+  return { ok: broken.length === 0, checkedEntries: rows[0]?.entries ?? 0, checkedUsers: rows[0]?.users ?? 0, broken };
 }
 
 export interface AuditEntry {

@@ -1,10 +1,10 @@
 import { EVENT_TOPICS, type Subscription } from "@todo/common";
-import type { Queryable } from "@todo/common/db";
+import type { Database } from "@todo/common/db";
 import { auditEntryOf } from "./audit-entry.ts";
 import { appendAuditEntry } from "./store.ts";
 
 export interface AuditSubscriptionDeps {
-  db: Queryable;
+  db: Database;
   pubsub: string;
 }
 

@@ -142,6 +142,33 @@ describe.each(testDatabases())("task API on $name", ({ open }) => {
       expect(await h.snapshot()).toBe(before);
     });
 
+    test.each([
+      ["a NUL byte in the title", { title: "milk\u0000" }, "/title"],
+      ["an escape sequence in the title", { title: "\u001b[31mred" }, "/title"],
+      ["a line break in the title", { title: "two\nlines" }, "/title"],
+      ["a C1 control in the title", { title: "next\u0085line" }, "/title"],
+      ["a right-to-left override in the title", { title: "invoice\u202Efdp.exe" }, "/title"],
+      ["a right-to-left isolate in the title", { title: "a\u2067b\u2069" }, "/title"],
+      ["a bell in the description", { title: "t", description: "ding\u0007" }, "/description"],
+      ["a left-to-right override in the description", { title: "t", description: "x\u202Dy" }, "/description"],
+    ])("%s is a 400 naming the field, on create and on change, and writes nothing", async (_name, body, path) => {
+      const { token } = await h.signup();
+      const task = await h.createTask(token, { title: "clean" });
+      const before = await h.snapshot();
+      for (const [method, url] of [["POST", "/api/tasks"], ["PATCH", `/api/tasks/${task.id}`]] as const) {
+        const reply = await h.call(method, url, { token, body });
+        expect([method, reply.status, reply.body.error.code]).toEqual([method, 400, "invalid_request"]);
+        expect(reply.body.error.details.map((issue: { path: string }) => issue.path)).toContain(path);
+      }
+      expect(await h.snapshot()).toBe(before);
+    });
+
+    test("text may hold other scripts, emoji, and line breaks and tabs in the description", async () => {
+      const { token } = await h.signup();
+      const task = await h.createTask(token, { title: "دودھ خریدیں 🥛 – milk", description: "line one\n\tline two\r\n" });
+      expect(task).toMatchObject({ title: "دودھ خریدیں 🥛 – milk", description: "line one\n\tline two\r\n" });
+    });
+
     test("a body that is not JSON, or not an object, is a 400", async () => {
       const { token } = await h.signup();
       for (const raw of ["{not json", "[]", "null", '"title"', ""]) {
@@ -353,6 +380,29 @@ describe.each(testDatabases())("task API on $name", ({ open }) => {
       const { token } = await h.signup();
       const reply = await h.call("PATCH", `/api/tasks/${crypto.randomUUID()}`, { token, body: { title: "x" }, headers: { "if-match": '"9"' } });
       expect(reply.status).toBe(404);
+    });
+
+    test.each([
+      ["DELETE", "", 204],
+      ["POST", "/complete", 200],
+      ["POST", "/reopen", 200],
+    ] as const)("%s %s honours If-Match: a stale version is a 409 that writes nothing, the current one goes through", async (method, suffix, status) => {
+      const { token } = await h.signup();
+      const task = await h.createTask(token, { title: "v1" });
+      await h.call("PATCH", `/api/tasks/${task.id}`, { token, body: { title: "v2" } });
+      // reopen only changes a completed task
+      if (suffix === "/reopen") await h.call("POST", `/api/tasks/${task.id}/complete`, { token });
+      const current = (await h.call("GET", `/api/tasks/${task.id}`, { token })).body.version;
+      const path = `/api/tasks/${task.id}${suffix}`;
+      const before = await h.snapshot();
+      const stale = await h.call(method, path, { token, headers: { "if-match": `"${current - 1}"` } });
+      expect(stale.status).toBe(409);
+      expect(stale.body.error).toMatchObject({ code: "version_conflict", details: { currentVersion: current } });
+      expect(await h.snapshot()).toBe(before);
+      const malformed = await h.call(method, path, { token, headers: { "if-match": "W/\"1\"" } });
+      expect(malformed.status).toBe(400);
+      expect(await h.snapshot()).toBe(before);
+      expect((await h.call(method, path, { token, headers: { "if-match": `"${current}"` } })).status).toBe(status);
     });
 
     test("complete and reopen are idempotent: the second call changes and publishes nothing", async () => {

@@ -1,6 +1,8 @@
-import { createServiceApp, readSigningKey, type ServiceDeps } from "@todo/common";
+import { createServiceApp, type ServiceDeps } from "@todo/common";
 import { authRoutes } from "./auth/auth-routes.ts";
-import { createTokenService } from "@todo/common";
+import { createTokenService, readJwtKeys, requireExistingAccount, type JwtKeys } from "@todo/common";
+import { createSignInThrottle } from "./auth/sign-in-throttle.ts";
+import { userExists } from "./auth/user-store.ts";
 import type { Database } from "@todo/common/db";
 import { bodyLimit } from "./http/body-limit.ts";
 import { apiDocs } from "./http/openapi.ts";
@@ -19,8 +21,10 @@ import { quickAddRoutes } from "./assistant/quick-add-routes.ts";
 export interface ChatApiDeps extends ServiceDeps {
   /** Migrated database (PGlite or PostgreSQL). */
   db: Database;
-  /** Signing key for user tokens; read from the Dapr secret store (`jwt-secret`) when omitted. */
-  jwtSecret?: string;
+  /** Signing key(s) for user tokens; read from the Dapr secret store (`jwt-secret`, `jwt-secret-previous`) when omitted. */
+  jwtSecret?: string | JwtKeys;
+  /** Proxies in front of chat-api that append the client's address to X-Forwarded-For (the Ingress: 1; default 0). */
+  trustedProxyHops?: number;
   /** Writes per user per minute before 429 (default 120). */
   writesPerMinute?: number;
   /** Outbox relay tuning (tests make it quick). */
@@ -35,8 +39,9 @@ export interface ChatApiDeps extends ServiceDeps {
  */
 export async function createApp(deps: ChatApiDeps) {
   const now = deps.now ?? (() => new Date());
-  const jwtSecret = deps.jwtSecret ?? (await readSigningKey(deps));
-  const tokens = createTokenService(jwtSecret, { now });
+  const jwtSecret = deps.jwtSecret ?? (await readJwtKeys(deps.dapr, deps.components.secretStore));
+  // Every route that takes a token (REST, MCP, chat) accepts it only for an account that exists.
+  const tokens = requireExistingAccount(createTokenService(jwtSecret, { now }), (userId) => userExists(deps.db, userId));
   const relay = createOutboxRelay({
     db: deps.db,
     dapr: deps.dapr,
@@ -47,8 +52,9 @@ export async function createApp(deps: ChatApiDeps) {
   deps.background?.add("outbox-relay", relay);
   registerOutboxBacklogGauge(deps.registry, deps.db);
   const tasks = createTaskService({ db: deps.db, outbox: relay, now, logger: deps.logger });
+  const signInThrottle = createSignInThrottle({ dapr: deps.dapr, stateStore: deps.components.stateStore, now });
   const rateLimiter = createWriteRateLimiter({ perMinute: deps.writesPerMinute ?? 120, now: () => now().getTime() });
-  const tools = createTaskTools(tasks);
+  const tools = createTaskTools(tasks, rateLimiter);
   const agent = await chooseAgent(
     deps.assistant?.llm,
     async (name) => (await deps.dapr.getSecret(deps.components.secretStore, name))[name],
@@ -58,7 +64,7 @@ export async function createApp(deps: ChatApiDeps) {
   return createServiceApp("chat-api", deps, [{ name: "database", check: () => deps.db.query("SELECT 1").then(() => true) }])
     .use(bodyLimit(64 * 1024))
     .use(apiDocs())
-    .use(authRoutes({ db: deps.db, tokens, now }))
+    .use(authRoutes({ db: deps.db, tokens, now, throttle: signInThrottle, trustedProxyHops: deps.trustedProxyHops }))
     .use(quickAddRoutes({ db: deps.db, tokens, now }))
     .use(taskRoutes({ tasks, tokens, rateLimiter }))
     .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))

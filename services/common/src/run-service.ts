@@ -7,6 +7,7 @@ import type { DaprClient } from "./dapr/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
 import type { Database } from "./db/database.ts";
 import type { AnyElysia, ServiceDescriptor } from "./service-descriptor.ts";
+import { withPeerAddress } from "./client-address.ts";
 import { gatewayOf } from "./websocket-gateway.ts";
 
 /**
@@ -89,14 +90,16 @@ async function waitForSidecar(dapr: DaprClient, logger: Logger) {
 /** Bun.serve for the app, with its WebSocket gateway when it has one. */
 export function serveApp(app: AnyElysia, { port, hostname }: { port: number; hostname: string }) {
   const gateway = gatewayOf(app);
-  if (!gateway) return Bun.serve({ port, hostname, fetch: (request) => app.handle(request) });
+  // The app sees the TCP peer as the last X-Forwarded-For entry (client-address.ts).
+  const handle = (request: Request, server: Bun.Server<any>) => app.handle(withPeerAddress(request, server.requestIP(request)?.address));
+  if (!gateway) return Bun.serve({ port, hostname, fetch: handle });
   const server = Bun.serve({
     port,
     hostname,
     fetch: async (request, bunServer) => {
       const upgrade = await gateway.handle(request, bunServer);
       if (upgrade === "upgraded") return undefined;
-      return upgrade ?? app.handle(request);
+      return upgrade ?? handle(request, bunServer);
     },
     websocket: gateway.websocket,
   });

@@ -4,6 +4,7 @@ import {
   createLogger,
   gatewayOf,
   loadConfig,
+  withPeerAddress,
   type Logger,
   type LogLevel,
   type WebSocketGateway,
@@ -163,7 +164,8 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
         fetch: async (request, bunServer) => {
           const upgrade = await gateway?.handle(request, bunServer);
           if (upgrade === "upgraded") return undefined;
-          return upgrade ?? router(request);
+          // The apps see the TCP peer as the last X-Forwarded-For entry (sign-in throttling per client).
+          return upgrade ?? router(withPeerAddress(request, bunServer.requestIP(request)?.address));
         },
         websocket: gateway?.websocket ?? { message() {} },
       }),

@@ -1,10 +1,14 @@
 import {
+  accountExistsThroughChatApi,
   createServiceApp,
   createTokenService,
   deliveryMetrics,
   GATEWAY_DECORATOR,
-  readSigningKey,
+  readJwtKeys,
+  requireExistingAccount,
   subscriptions,
+  type AccountExists,
+  type JwtKeys,
   type ServiceDeps,
 } from "@todo/common";
 import { createConnectionRegistry } from "./connection-registry.ts";
@@ -43,8 +47,8 @@ export const DEFAULT_TUNING: WebsocketTuning = {
 };
 
 export interface WebsocketDeps extends ServiceDeps {
-  /** The JWT signing key; read from the secret store (secret `jwt-secret`) when absent. */
-  jwtSecret?: string;
+  /** The JWT signing key(s); read from the secret store (`jwt-secret`, `jwt-secret-previous`) when absent. */
+  jwtSecret?: string | JwtKeys;
   /**
    * Stable name of this replica (its pod name). Each replica keeps its own
    * registry entry and its own processed-event records; two replicas must
@@ -52,6 +56,8 @@ export interface WebsocketDeps extends ServiceDeps {
    */
   instanceId?: string;
   tuning?: Partial<WebsocketTuning>;
+  /** Whether a token's account exists; by default chat-api is asked (GET /api/me through service invocation). */
+  accountExists?: AccountExists;
 }
 
 /** Live push of task and reminder events to the user's open tabs, over Bun's native WebSockets on /ws. */
@@ -64,7 +70,10 @@ export async function createApp(deps: WebsocketDeps) {
   const { stateStore } = deps.components;
   const logger = deps.logger;
 
-  const tokens = createTokenService(deps.jwtSecret ?? (await readSigningKey(deps)), { now });
+  const tokens = requireExistingAccount(
+    createTokenService(deps.jwtSecret ?? (await readJwtKeys(dapr, deps.components.secretStore)), { now }),
+    deps.accountExists ?? accountExistsThroughChatApi(dapr),
+  );
   const serial = createPerKeySerial();
   const connections = createLocalConnections(tuning.replay);
   const journal = createJournalStore({ dapr, stateStore, limits: tuning.journal, now: nowMs });

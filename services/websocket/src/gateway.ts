@@ -82,7 +82,14 @@ export function createGateway(deps: GatewayDeps): WebSocketGateway<SocketData> {
       if (new URL(request.url).pathname !== WS_PATH) return undefined;
       const handshake = readHandshake(request);
       if (!handshake.ok) return refuse(handshake.status, handshake.code, handshake.message);
-      const verified = await deps.tokens.verify(handshake.token);
+      let verified: { userId: string } | undefined;
+      try {
+        verified = await deps.tokens.verify(handshake.token);
+      } catch (error) {
+        // The account could not be checked (chat-api unreachable): the tab retries, as after any failed connect.
+        logger.warn("cannot check the account of a connecting tab", { error });
+        return refuse(503, "accounts_unavailable", "cannot check the account of this token right now; retry");
+      }
       if (!verified) return refuse(401, "unauthorized", "invalid or expired token");
       const data: SocketData = { userId: verified.userId, after: handshake.after };
       const upgraded = server.upgrade(request, {

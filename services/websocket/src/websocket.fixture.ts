@@ -22,6 +22,8 @@ export async function startWebsocketOnly(options: { tuning?: Partial<WebsocketTu
   const app = await createApp({
     ...serviceDeps("websocket", fixture.sidecar("websocket"), { logger, background }),
     jwtSecret,
+    // No chat-api here: the tokens these tests mint name accounts that exist for the test's purposes.
+    accountExists: async () => true,
     tuning: options.tuning,
     now: options.now,
   });

@@ -1,5 +1,5 @@
 import { useSignal } from "@preact/signals";
-import { api } from "../lib/api.ts";
+import { api, type ApiError } from "../lib/api.ts";
 import { browserTimeZone } from "../lib/dates.ts";
 import { session, signIn, type Session, type SessionUser } from "../lib/session.ts";
 
@@ -19,7 +19,13 @@ export default function AuthPanel() {
     busy.value = true;
     error.value = null;
     try {
-      const next = await api<Session>("POST", `/api/auth/${mode.value}`, body);
+      // Signing up answers the same whether or not the email is taken (so it reveals no accounts); signing in tells.
+      if (mode.value === "signup") await api("POST", "/api/auth/signup", body);
+      const next = await api<Session>("POST", "/api/auth/login", { email: body.email, password: body.password }).catch((failure: ApiError) => {
+        throw mode.value === "signup" && failure.status === 401
+          ? new Error("Could not sign in with these details. If you already have an account, log in with its password.")
+          : failure;
+      });
       signIn(next);
       if (mode.value === "signup" || !next.user.timeZone || next.user.timeZone === "UTC") {
         // The chat and quick add read "9am" in the profile's zone: make it the one the pickers show.
@@ -61,7 +67,7 @@ export default function AuthPanel() {
           />
           {signingUp && (
             <small id="auth-password-hint" class="hint">
-              At least 8 characters.
+              At least 8 characters; not a common password, nor your email.
             </small>
           )}
         </p>

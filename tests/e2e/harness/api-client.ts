@@ -56,9 +56,9 @@ export function apiClient(base: string | SystemUrls) {
 
     async signup(label: string): Promise<TestUser> {
       const email = `${label}-${crypto.randomUUID().slice(0, 8)}@example.test`;
-      const session = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/signup", {
-        body: { email, password: "correct horse battery staple" },
-      });
+      const credentials = { email, password: "correct horse battery staple" };
+      await call("POST", "/api/auth/signup", { body: credentials, expect: [202] });
+      const session = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/login", { body: credentials });
       return { token: session.token, userId: session.user.id, email };
     },
 

@@ -1,4 +1,4 @@
-import { checkBody, AppError, Priority, requireUser, type TokenService } from "@todo/common";
+import { checkBody, AppError, Priority, requireUser, SINGLE_LINE_TEXT_PATTERN, type TokenService } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { Elysia, t } from "elysia";
 import { findUserById } from "../auth/user-store.ts";
@@ -14,7 +14,14 @@ export interface QuickAddRoutesContext {
 export const MAX_LINE_LENGTH = 500;
 
 const ParseBody = t.Object(
-  { text: t.String({ minLength: 1, maxLength: MAX_LINE_LENGTH, description: 'One line, e.g. "Pay rent tomorrow 9am #home !high"' }) },
+  {
+    text: t.String({
+      minLength: 1,
+      maxLength: MAX_LINE_LENGTH,
+      pattern: SINGLE_LINE_TEXT_PATTERN,
+      description: 'One line, e.g. "Pay rent tomorrow 9am #home !high"; no control characters or bidirectional overrides',
+    }),
+  },
   { additionalProperties: false },
 );
 

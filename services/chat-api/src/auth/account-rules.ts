@@ -1,3 +1,5 @@
+import { SINGLE_LINE_TEXT_PATTERN } from "@todo/common";
+
 /** Pure rules for account input: what an email and a time zone must look like. */
 
 export const MAX_EMAIL_LENGTH = 254; // RFC 5321 path limit
@@ -6,6 +8,8 @@ export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 1024;
 export const MAX_NAME_LENGTH = 100;
 export const MAX_TIME_ZONE_LENGTH = 64;
+
+const SINGLE_LINE = new RegExp(SINGLE_LINE_TEXT_PATTERN);
 
 // Deliberately simple: one @, no whitespace or control characters, a dotted domain.
 const EMAIL = /^[^\s@\p{Cc}]+@[^\s@\p{Cc}.]+(\.[^\s@\p{Cc}.]+)+$/u;
@@ -24,11 +28,12 @@ export function emailKeyOf(raw: string): string {
 
 /**
  * Text PostgreSQL can store and a person can read: no control characters (a
- * NUL byte is a database error, not a 4xx) and no lone UTF-16 surrogates
- * (they would be stored as U+FFFD, silently changing the value).
+ * NUL byte is a database error, not a 4xx), no bidirectional overrides, and
+ * no lone UTF-16 surrogates (they would be stored as U+FFFD, silently
+ * changing the value).
  */
 export function isPrintableText(text: string): boolean {
-  return isWellFormed(text) && !/[\x00-\x1F\x7F]/.test(text);
+  return isWellFormed(text) && SINGLE_LINE.test(text);
 }
 
 // String.prototype.isWellFormed is ES2024, beyond the project's lib setting.

@@ -3,7 +3,9 @@ import { createMemoryLogger, httpErrors } from "@todo/common";
 import { Elysia } from "elysia";
 import type { Database } from "@todo/common/db";
 import { testDatabases } from "@todo/testkit/databases";
+import { createMemoryStateClient } from "@todo/testkit";
 import { authRoutes } from "./auth-routes.ts";
+import { createSignInThrottle } from "./sign-in-throttle.ts";
 import { createTokenService } from "@todo/common";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
@@ -24,7 +26,8 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
   const now = () => new Date(clockMs);
   function buildApp() {
     const tokens = createTokenService(secret, { now });
-    return new Elysia().use(httpErrors(createMemoryLogger())).use(authRoutes({ db, tokens, now }));
+    const throttle = createSignInThrottle({ dapr: createMemoryStateClient(), stateStore: "statestore", now });
+    return new Elysia().use(httpErrors(createMemoryLogger())).use(authRoutes({ db, tokens, now, throttle }));
   }
 
   async function call(
@@ -41,6 +44,11 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
   }
   const signup = (body: unknown) => call("POST", "/api/auth/signup", { body });
   const login = (body: unknown) => call("POST", "/api/auth/login", { body });
+  /** Signs up, then in: signup itself never hands out a session. */
+  const signupAndLogin = async (body: { email: string; password: string; name?: string }) => {
+    expect((await signup(body)).status).toBe(202);
+    return await login({ email: body.email, password: body.password });
+  };
   const userCount = async () => (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM users"))[0]?.n;
 
   beforeAll(async () => {
@@ -55,50 +63,97 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
   });
 
   describe("signup", () => {
-    test("creates the account and returns a token that identifies it", async () => {
+    test("creates the account, answering 202 without a session; signing in then identifies it", async () => {
       const email = uniqueEmail();
       const reply = await signup({ email: `  ${email} `, password: "correct horse", name: "  Ada Lovelace " });
-      expect(reply.status).toBe(201);
-      expect(reply.body.user).toEqual({
+      expect(reply.status).toBe(202);
+      expect(reply.body).toEqual({ status: "accepted", message: expect.any(String) });
+      const session = await login({ email, password: "correct horse" });
+      expect(session.status).toBe(200);
+      expect(session.body.user).toEqual({
         id: expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/),
         email,
         name: "Ada Lovelace",
         timeZone: "UTC",
         createdAt: "2030-03-01T09:00:00.000Z",
       });
-      const me = await call("GET", "/api/me", { token: reply.body.token });
+      const me = await call("GET", "/api/me", { token: session.body.token });
       expect(me.status).toBe(200);
-      expect(me.body).toEqual(reply.body.user);
+      expect(me.body).toEqual(session.body.user);
     });
 
     test("stores a password hash, never the password", async () => {
-      const { body } = await signup({ email: uniqueEmail(), password: "correct horse" });
+      const { body } = await signupAndLogin({ email: uniqueEmail(), password: "correct horse" });
       const [row] = await db.query<{ password_hash: string }>("SELECT password_hash FROM users WHERE id = $1", [body.user.id]);
       expect(row?.password_hash).toStartWith("$argon2id$");
       expect(row?.password_hash).not.toContain("correct horse");
     });
 
-    test("a taken email answers 409, whatever its case or surrounding spaces", async () => {
+    test("a taken email, whatever its case or surrounding spaces, answers exactly like a new one and changes nothing", async () => {
       const email = uniqueEmail();
-      expect((await signup({ email, password: "password-1" })).status).toBe(201);
-      const before = await userCount();
+      const fresh = await signup({ email, password: "first horse saddle" });
+      const before = await db.query("SELECT * FROM users ORDER BY id");
       for (const again of [email, ` ${email.toUpperCase()} `, email.toLowerCase()]) {
-        const reply = await signup({ email: again, password: "password-2" });
-        expect(reply.status).toBe(409);
-        expect(reply.body.error.code).toBe("email_taken");
+        const reply = await signup({ email: again, password: "second horse saddle", name: "Mallory" });
+        expect({ status: reply.status, body: reply.body }).toEqual({ status: fresh.status, body: fresh.body });
+        expect(reply.headers.get("content-type")).toBe(fresh.headers.get("content-type"));
       }
-      expect(await userCount()).toBe(before);
+      expect(await db.query("SELECT * FROM users ORDER BY id")).toEqual(before);
+      // The first password still signs in; the attacker's does not.
+      expect((await login({ email, password: "first horse saddle" })).status).toBe(200);
+      expect((await login({ email, password: "second horse saddle" })).status).toBe(401);
+      // Each signup and sign-in pays a real argon2id hash.
+    }, 30_000);
+
+    test("a taken email still costs a password hash, so timing does not tell it apart", async () => {
+      const email = uniqueEmail();
+      await signup({ email, password: "first horse saddle" });
+      const hash = spyOn(Bun.password, "hash");
+      try {
+        await signup({ email, password: "second horse saddle" });
+        await signup({ email: uniqueEmail(), password: "second horse saddle" });
+        expect(hash).toHaveBeenCalledTimes(2);
+      } finally {
+        hash.mockRestore();
+      }
     });
 
-    test("two simultaneous signups with one email: one 201, one 409, never a 500", async () => {
+    test("two simultaneous signups with one email: both answer 202, one account exists, never a 500", async () => {
       const email = uniqueEmail("race");
       const before = await userCount();
       const replies = await Promise.all([
-        signup({ email, password: "password-1" }),
-        signup({ email: email.toUpperCase(), password: "password-2" }),
+        signup({ email, password: "first horse saddle" }),
+        signup({ email: email.toUpperCase(), password: "second horse saddle" }),
       ]);
-      expect(replies.map((reply) => reply.status).sort()).toEqual([201, 409]);
+      expect(replies.map((reply) => reply.status)).toEqual([202, 202]);
       expect(await userCount()).toBe(before! + 1);
+    });
+
+    test.each([
+      ["a top-ten password", "password"],
+      ["digits in a row", "12345678"],
+      ["one repeated letter", "aaaaaaaa"],
+      ["a common password with a digit", "password1"],
+      ["a keyboard walk", "qwertyuiop"],
+      ["a common password with small changes", "P@ssw0rd!"],
+      ["a common word twice", "monkeymonkey"],
+    ])("%s (%p) is refused with a 400 naming the password, and creates nothing", async (_, password) => {
+      const before = await userCount();
+      const reply = await signup({ email: uniqueEmail("weak"), password });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.details).toEqual([{ path: "/password", message: expect.stringContaining("too easy to guess") }]);
+      expect(await userCount()).toBe(before);
+    });
+
+    test.each([
+      ["the whole address", (email: string) => email],
+      ["its name part", (email: string) => email.split("@")[0]!],
+      ["its name part with other punctuation and case", (email: string) => `${email.split("@")[0]!.toUpperCase().replace(".", "_")}!2030`],
+    ])("a password made of %s is refused", async (_, passwordOf) => {
+      const email = `ada.lovelace.${crypto.randomUUID().slice(0, 6)}@example.com`;
+      const reply = await signup({ email, password: passwordOf(email) });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.details[0].path).toBe("/password");
     });
 
     test.each([
@@ -128,7 +183,7 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
     test("an email of exactly 254 characters and a password of exactly 8 are accepted", async () => {
       const email = `${crypto.randomUUID()}${"a".repeat(206)}@example.com`;
       expect(email.length).toBe(254);
-      expect((await signup({ email, password: "12345678" })).status).toBe(201);
+      expect((await signupAndLogin({ email, password: "zq8-Lm2x" })).status).toBe(200);
     });
 
     test.each([
@@ -149,7 +204,7 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
     let email: string;
     beforeAll(async () => {
       email = uniqueEmail();
-      expect((await signup({ email, password: "correct horse" })).status).toBe(201);
+      expect((await signup({ email, password: "correct horse" })).status).toBe(202);
     });
 
     test("the right password, in any email case, returns a token for the account", async () => {
@@ -197,7 +252,7 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
   describe("me", () => {
     let token: string;
     beforeEach(async () => {
-      token = (await signup({ email: uniqueEmail(), password: "correct horse", name: "Ada" })).body.token;
+      token = (await signupAndLogin({ email: uniqueEmail(), password: "correct horse", name: "Ada" })).body.token;
     });
 
     test("without a token answers 401", async () => {
@@ -239,7 +294,7 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
     });
 
     test("PATCH by one user leaves other accounts alone", async () => {
-      const other = (await signup({ email: uniqueEmail("bob"), password: "correct horse", name: "Bob" })).body.token;
+      const other = (await signupAndLogin({ email: uniqueEmail("bob"), password: "correct horse", name: "Bob" })).body.token;
       await call("PATCH", "/api/me", { token, body: { name: "Changed", timeZone: "Asia/Tokyo" } });
       expect((await call("GET", "/api/me", { token: other })).body).toMatchObject({ name: "Bob", timeZone: "UTC" });
     });
@@ -252,6 +307,7 @@ describe.each(testDatabases())("auth routes on $name", ({ open }) => {
       ["a long name", { name: "n".repeat(101) }, "/name"],
       ["a NUL byte in the name", { name: "Ada\u0000" }, "/name"],
       ["a control character in the name", { name: "Ada\u001b[31m" }, "/name"],
+      ["a right-to-left override in the name", { name: "Ada\u202Eecnalevol" }, "/name"],
     ])("PATCH with %s answers 400 and changes nothing", async (_, body, path) => {
       const before = (await call("GET", "/api/me", { token })).body;
       const reply = await call("PATCH", "/api/me", { token, body });

@@ -1,4 +1,4 @@
-import { AppError } from "@todo/common";
+import { AppError, clientAddressOf } from "@todo/common";
 import { Elysia, t } from "elysia";
 import type { Database } from "@todo/common/db";
 import { checkBody } from "@todo/common";
@@ -10,17 +10,23 @@ import {
   MAX_PASSWORD_LENGTH,
   MAX_TIME_ZONE_LENGTH,
   MIN_PASSWORD_LENGTH,
+  emailKeyOf,
   normaliseEmail,
   normaliseName,
 } from "./account-rules.ts";
 import { requireUser } from "@todo/common";
 import type { TokenService } from "@todo/common";
+import { weakPasswordReason } from "./password-rules.ts";
+import type { SignInThrottle } from "./sign-in-throttle.ts";
 import { findUserByEmailKey, findUserById, insertUser, updateUserProfile, type User } from "./user-store.ts";
 
 export interface AuthContext {
   db: Database;
   tokens: TokenService;
   now: () => Date;
+  throttle: SignInThrottle;
+  /** Proxies in front of us that append the client's address to X-Forwarded-For (0: clients connect directly). */
+  trustedProxyHops?: number;
 }
 
 const UserJson = t.Object({
@@ -31,6 +37,15 @@ const UserJson = t.Object({
   createdAt: t.String({ format: "date-time" }),
 });
 const Session = t.Object({ token: t.String({ description: "Bearer token (JWT), valid 7 days" }), user: UserJson });
+const SignupAccepted = t.Object({
+  status: t.Literal("accepted"),
+  message: t.String(),
+});
+// The same answer whether or not the email already has an account: signing up never tells who is registered.
+const SIGNUP_ACCEPTED = {
+  status: "accepted" as const,
+  message: "If this email can be used, its account is ready: sign in with it.",
+};
 
 // Routes take JSON only (`parse: "json"`): one body format to validate and document.
 const SignupBody = t.Object(
@@ -79,34 +94,48 @@ export function authRoutes(ctx: AuthContext) {
         const address = normaliseEmail(body.email);
         if (!address) throw invalidField("/email", "email must be a valid address of at most 254 characters");
         if (body.name !== undefined && !isPrintableText(body.name)) throw unprintableName();
+        const weak = await weakPasswordReason(body.password, address.email);
+        if (weak) throw invalidField("/password", weak);
+        // Hashed whether or not the email is taken, so the time taken tells nothing either.
         const passwordHash = await Bun.password.hash(body.password);
-        const user = await insertUser(db, {
+        // A taken email (any case, or a concurrent signup that won) inserts nothing and answers the same.
+        await insertUser(db, {
           id: Bun.randomUUIDv7(),
           ...address,
           name: normaliseName(body.name),
           passwordHash,
           now: now(),
         });
-        if (!user) throw new AppError(409, "email_taken", "an account with this email already exists");
-        set.status = 201;
-        return session(user);
+        set.status = 202;
+        return SIGNUP_ACCEPTED;
       },
       {
         parse: "json",
         body: SignupBody,
         transform: checkBody(SignupBody),
-        response: { 201: Session },
-        detail: { tags: ["auth"], summary: "Create an account", security: [] },
+        response: { 202: SignupAccepted },
+        detail: {
+          tags: ["auth"],
+          summary: "Create an account",
+          description:
+            "Answers 202 the same way whether or not the email already has an account; then sign in with POST /api/auth/login. The password must not be a common one, nor contain the email.",
+          security: [],
+        },
       },
     )
     .post(
       "/api/auth/login",
-      async ({ body }) => {
+      async ({ body, request }) => {
         // A malformed email cannot have an account: answered like an unknown one, without a query.
         const address = normaliseEmail(body.email);
+        const emailKey = address?.emailKey ?? emailKeyOf(body.email);
+        const client = clientAddressOf(request.headers, ctx.trustedProxyHops);
+        // Counted before the password is checked: known and unknown emails are throttled alike.
+        await ctx.throttle.admit(emailKey, client);
         const user = address && (await findUserByEmailKey(db, address.emailKey));
         const ok = await Bun.password.verify(body.password, user?.passwordHash ?? (await dummy()));
         if (!user || !ok) throw badCredentials();
+        await ctx.throttle.succeeded(emailKey, client);
         return session(user);
       },
       {
@@ -114,7 +143,13 @@ export function authRoutes(ctx: AuthContext) {
         body: LoginBody,
         transform: checkBody(LoginBody),
         response: { 200: Session },
-        detail: { tags: ["auth"], summary: "Log in with email and password", security: [] },
+        detail: {
+          tags: ["auth"],
+          summary: "Log in with email and password",
+          description:
+            "Throttled per account and per client address: after a few failures each further one doubles the wait (429 with Retry-After); a successful sign-in resets the account's count.",
+          security: [],
+        },
       },
     )
     .use(requireUser(tokens))
@@ -155,7 +190,7 @@ function userJson(user: User) {
   return { ...user, createdAt: user.createdAt.toISOString() };
 }
 
-const unprintableName = () => invalidField("/name", "name must be printable text (no control characters)");
+const unprintableName = () => invalidField("/name", "name must be printable text (no control characters or bidirectional overrides)");
 
 // Same shape as the schema-validation errors of httpErrors, so clients handle one format.
 function invalidField(path: string, message: string) {

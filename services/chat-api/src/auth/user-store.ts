@@ -49,6 +49,11 @@ export async function findUserById(db: Queryable, id: string): Promise<User | un
   return rows[0] && toUser(rows[0]);
 }
 
+/** Whether an account with this id exists (what a token must name to be accepted). */
+export async function userExists(db: Queryable, id: string): Promise<boolean> {
+  return (await db.query("SELECT 1 FROM users WHERE id = $1", [id])).length > 0;
+}
+
 /** Changes the given profile fields (undefined = keep); undefined when the user does not exist. */
 export async function updateUserProfile(
   db: Queryable,

@@ -22,7 +22,7 @@ function buildApp() {
     .post("/internal/series/:seriesId/occurrences", () => ({}))
     .post("/dapr/subscribe", () => [])
     .use(apiDocs())
-    .use(authRoutes({ db: noDatabase, tokens, now: () => new Date() }))
+    .use(authRoutes({ db: noDatabase, tokens, now: () => new Date(), throttle: { admit: async () => {}, succeeded: async () => {} } }))
     .get("/api/tasks", () => [], { detail: { tags: ["tasks"] } });
 }
 

@@ -6,6 +6,7 @@ import { createMemoryLogger, createTokenService, httpErrors, TaskCreateBody, typ
 import { testDatabases } from "@todo/testkit/databases";
 import { Elysia } from "elysia";
 import { createHarness, JWT_SECRET, type Harness } from "../tasks/api.fixture.ts";
+import { createWriteRateLimiter } from "../http/rate-limit.ts";
 import { createTaskService } from "../tasks/task-service.ts";
 import { createTaskTools } from "../tools/task-tools.ts";
 import { mcpRoutes } from "./mcp-routes.ts";
@@ -25,7 +26,7 @@ describe.each(testDatabases())("MCP server on $name", ({ open }) => {
     const logger = createMemoryLogger("mcp-test");
     const tasks = createTaskService({ db: h.db, outbox: { notify() {} }, now: h.clock.now, logger });
     const tokens = createTokenService(JWT_SECRET, { now: h.clock.now });
-    const app = new Elysia().use(httpErrors(logger)).use(mcpRoutes({ tools: createTaskTools(tasks), tokens, logger }));
+    const app = new Elysia().use(httpErrors(logger)).use(mcpRoutes({ tools: createTaskTools(tasks, createWriteRateLimiter({ perMinute: 1_000_000 })), tokens, logger }));
     server = Bun.serve({ port: 0, fetch: (request) => app.handle(request) });
     url = new URL(`http://localhost:${server.port}/mcp`);
   }, 60_000);
@@ -128,6 +129,18 @@ describe.each(testDatabases())("MCP server on $name", ({ open }) => {
     expect(await h.snapshot()).toBe(before);
   });
 
+  test("a title with a right-to-left override or a control character is refused over MCP like over REST", async () => {
+    const { token } = await h.signup();
+    const client = await connect(token);
+    const before = await h.snapshot();
+    for (const title of ["invoice\u202Efdp.exe", "bell\u0007"]) {
+      const result = await call(client, "add_task", { title });
+      expect(result.isError).toBe(true);
+      expect(JSON.stringify(result.content)).toContain("/title");
+    }
+    expect(await h.snapshot()).toBe(before);
+  });
+
   test("an unknown tool is a protocol error", async () => {
     const { token } = await h.signup();
     const client = await connect(token);
@@ -171,5 +184,64 @@ describe.each(testDatabases())("MCP server on $name", ({ open }) => {
     const reply = await h.call("POST", "/mcp", { body, headers, token });
     expect(reply.status).toBe(200);
     expect(reply.body.result.tools).toHaveLength(9);
+  });
+});
+
+describe.each(testDatabases())("MCP writes share the REST write limit, on $name", ({ open }) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await createHarness(open, { writesPerMinute: 3 });
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const headers = { accept: "application/json, text/event-stream" };
+  const addTask = (id: number, title: string) => ({
+    jsonrpc: "2.0",
+    id,
+    method: "tools/call",
+    params: { name: "add_task", arguments: { title } },
+  });
+  const taskCount = async (userId: string) =>
+    (await h.db.query<{ n: number }>("SELECT count(*)::int AS n FROM tasks WHERE user_id = $1", [userId]))[0]?.n;
+
+  test("after REST answers 429, add_task over MCP is refused as rate_limited and creates nothing", async () => {
+    const { token, userId } = await h.signup();
+    for (let i = 0; i < 3; i++) await h.createTask(token, { title: `rest ${i}` });
+    expect((await h.call("POST", "/api/tasks", { token, body: { title: "one too many" } })).status).toBe(429);
+    const before = await h.snapshot();
+    for (let i = 0; i < 5; i++) {
+      const reply = await h.call("POST", "/mcp", { token, headers, body: addTask(i, `mcp ${i}`) });
+      expect(reply.status).toBe(200);
+      expect(reply.body.result.isError).toBe(true);
+      expect(JSON.stringify(reply.body.result.content)).toContain("rate_limited");
+    }
+    expect(await h.snapshot()).toBe(before);
+    expect(await taskCount(userId)).toBe(3);
+  });
+
+  test("one JSON-RPC batch of 99 add_task calls (the SDK takes at most 100 messages) creates only what the budget allows; reads still answer", async () => {
+    const { token, userId } = await h.signup();
+    const batch = [...Array.from({ length: 99 }, (_, i) => addTask(i, `batch ${i}`)), { jsonrpc: "2.0", id: 99, method: "tools/list" }];
+    const reply = await h.call("POST", "/mcp", { token, headers, body: batch });
+    expect(reply.status).toBe(200);
+    const results = reply.body as { id: number; result: { isError?: boolean; content?: unknown; tools?: unknown[] } }[];
+    const calls = results.filter((entry) => entry.id < 99);
+    expect(calls.filter((entry) => !entry.result.isError)).toHaveLength(3);
+    expect(calls.filter((entry) => JSON.stringify(entry.result.content).includes("rate_limited"))).toHaveLength(96);
+    expect(results.find((entry) => entry.id === 99)?.result.tools).toHaveLength(9);
+    expect(await taskCount(userId)).toBe(3);
+    // REST sees the same spent budget.
+    expect((await h.call("POST", "/api/tasks", { token, body: { title: "rest after the batch" } })).status).toBe(429);
+  });
+
+  test("reads over MCP are not limited", async () => {
+    const { token } = await h.signup();
+    for (let i = 0; i < 3; i++) await h.createTask(token, { title: `rest ${i}` });
+    const list = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "list_tasks", arguments: {} } };
+    const reply = await h.call("POST", "/mcp", { token, headers, body: list });
+    expect(reply.body.result.isError).toBeFalsy();
+    expect(reply.body.result.structuredContent.items).toHaveLength(3);
   });
 });

@@ -4,11 +4,11 @@
  * call routes and read the outbox. Used by app.test.ts and api-property.test.ts.
  */
 import { createBackground, createMemoryLogger, type Background, type DaprClient, type Task } from "@todo/common";
+import { createMemoryStateClient, serviceDeps } from "@todo/testkit";
 import { createApp } from "../app.ts";
 import { createTokenService } from "@todo/common";
 import { insertUser } from "../auth/user-store.ts";
 import type { Database } from "@todo/common/db";
-import { serviceDeps } from "@todo/testkit";
 
 export const JWT_SECRET = "tasks-api-test-secret-of-at-least-32-characters";
 export const APP_TOKEN = "app-token-for-tests";
@@ -43,7 +43,12 @@ export interface RecordingDapr extends DaprClient {
 export function recordingDapr(): RecordingDapr {
   const published: Published[] = [];
   let failures = 0;
+  // Sign-in throttling keeps its counts in Dapr state.
+  const state = createMemoryStateClient();
   const handlers: Partial<DaprClient> = {
+    getState: state.getState,
+    saveState: state.saveState,
+    deleteState: state.deleteState,
     async publish(pubsub, topic, data, options) {
       if (failures > 0) {
         failures--;
@@ -165,10 +170,11 @@ export async function createHarness(open: () => Promise<Database>, options: Harn
     },
     async signupThroughApi(name = "user") {
       const email = emailFor(name);
-      const reply = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/signup", {
-        body: { email, password: "correct horse battery" },
-      });
-      if (reply.status !== 201) throw new Error(`signup failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+      const credentials = { email, password: "correct horse battery" };
+      const signup = await call("POST", "/api/auth/signup", { body: credentials });
+      if (signup.status !== 202) throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
+      const reply = await call<{ token: string; user: { id: string } }>("POST", "/api/auth/login", { body: credentials });
+      if (reply.status !== 200) throw new Error(`login failed: ${reply.status} ${JSON.stringify(reply.body)}`);
       return { token: reply.body.token, userId: reply.body.user.id };
     },
     async createTask(token, body) {

@@ -11,6 +11,8 @@ import {
 } from "./task-schemas.ts";
 import type { TaskService } from "./task-service.ts";
 
+const IF_MATCH_NOTE = "With If-Match, 409 when the task is no longer at that version.";
+
 export interface TaskRoutesContext {
   tasks: TaskService;
   tokens: TokenService;
@@ -22,7 +24,7 @@ export interface TaskRoutesContext {
  * only the caller's tasks: another user's task id answers 404 exactly like a
  * missing one. Writes spend the caller's rate budget (429 with Retry-After).
  * Unknown body fields and query parameters are a 400, so a typo never looks
- * like success. Task responses carry the version as ETag, for If-Match.
+ * like success. Task responses carry the version as ETag; every change honours If-Match.
  */
 export function taskRoutes(ctx: TaskRoutesContext) {
   const { tasks, rateLimiter } = ctx;
@@ -84,33 +86,43 @@ export function taskRoutes(ctx: TaskRoutesContext) {
         body: TaskPatchBody,
         transform: checkBody(TaskPatchBody),
         response: { 200: TaskJson },
-        detail: detail("Change a task", "Only the fields given change. With If-Match, 409 when the task is no longer at that version."),
+        detail: detail("Change a task", `Only the fields given change. ${IF_MATCH_NOTE}`),
       },
     )
     .post(
       "/api/tasks/:id/complete",
-      async ({ userId, params, set }) => {
+      async ({ userId, params, headers, set }) => {
         spendWrite(userId);
-        return withEtag(set, await tasks.complete(userId, params.id));
+        return withEtag(set, await tasks.complete(userId, params.id, expectedVersionOf(headers["if-match"])));
       },
-      { params: TaskIdParams, response: { 200: TaskJson }, detail: detail("Complete a task", "Idempotent: completing a completed task changes nothing.") },
+      {
+        params: TaskIdParams,
+        headers: IfMatchHeaders,
+        response: { 200: TaskJson },
+        detail: detail("Complete a task", `Idempotent: completing a completed task changes nothing. ${IF_MATCH_NOTE}`),
+      },
     )
     .post(
       "/api/tasks/:id/reopen",
-      async ({ userId, params, set }) => {
+      async ({ userId, params, headers, set }) => {
         spendWrite(userId);
-        return withEtag(set, await tasks.reopen(userId, params.id));
+        return withEtag(set, await tasks.reopen(userId, params.id, expectedVersionOf(headers["if-match"])));
       },
-      { params: TaskIdParams, response: { 200: TaskJson }, detail: detail("Reopen a completed task", "Idempotent: reopening a pending task changes nothing.") },
+      {
+        params: TaskIdParams,
+        headers: IfMatchHeaders,
+        response: { 200: TaskJson },
+        detail: detail("Reopen a completed task", `Idempotent: reopening a pending task changes nothing. ${IF_MATCH_NOTE}`),
+      },
     )
     .delete(
       "/api/tasks/:id",
-      async ({ userId, params, set }) => {
+      async ({ userId, params, headers, set }) => {
         spendWrite(userId);
-        await tasks.remove(userId, params.id);
+        await tasks.remove(userId, params.id, expectedVersionOf(headers["if-match"]));
         set.status = 204;
       },
-      { params: TaskIdParams, response: { 204: t.Void() }, detail: detail("Delete a task") },
+      { params: TaskIdParams, headers: IfMatchHeaders, response: { 204: t.Void() }, detail: detail("Delete a task", IF_MATCH_NOTE) },
     );
 }
 

@@ -52,11 +52,11 @@ export interface TaskService {
   create(userId: string, input: NewTaskInput): Promise<Task>;
   get(userId: string, id: string): Promise<Task>;
   list(userId: string, query: TaskListQuery): Promise<TaskPage>;
-  /** `expectedVersion` (If-Match) makes it a 409 when the task has moved on. */
+  /** On every change, `expectedVersion` (If-Match) makes it a 409 when the task has moved on. */
   update(userId: string, id: string, patch: TaskInput, expectedVersion?: number): Promise<Task>;
-  complete(userId: string, id: string): Promise<Task>;
-  reopen(userId: string, id: string): Promise<Task>;
-  remove(userId: string, id: string): Promise<void>;
+  complete(userId: string, id: string, expectedVersion?: number): Promise<Task>;
+  reopen(userId: string, id: string, expectedVersion?: number): Promise<Task>;
+  remove(userId: string, id: string, expectedVersion?: number): Promise<void>;
   /** Idempotent on (seriesId, occurrence): a repeat returns the task already in that slot with `created: false`. */
   createOccurrence(input: OccurrenceInput): Promise<{ task: Task; created: boolean }>;
 }
@@ -88,10 +88,18 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
     return result;
   }
 
-  /** The caller's live task, locked until the transaction ends; 404 when missing, deleted or someone else's. */
-  async function load(tx: Queryable, userId: string, id: string): Promise<Task> {
+  /**
+   * The caller's live task, locked until the transaction ends; 404 when
+   * missing, deleted or someone else's, 409 when it is not at `expectedVersion`.
+   */
+  async function load(tx: Queryable, userId: string, id: string, expectedVersion?: number): Promise<Task> {
     const task = UUID.test(id) ? await findTask(tx, userId, id, { forUpdate: true }) : undefined;
     if (!task) throw taskNotFound();
+    if (expectedVersion !== undefined && task.version !== expectedVersion) {
+      throw new AppError(409, "version_conflict", `task is at version ${task.version}, not ${expectedVersion}`, {
+        currentVersion: task.version,
+      });
+    }
     return task;
   }
 
@@ -147,12 +155,7 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
 
     update(userId, id, patch, expectedVersion) {
       return commit(async (tx, at) => {
-        const before = await load(tx, userId, id);
-        if (expectedVersion !== undefined && before.version !== expectedVersion) {
-          throw new AppError(409, "version_conflict", `task is at version ${before.version}, not ${expectedVersion}`, {
-            currentVersion: before.version,
-          });
-        }
+        const before = await load(tx, userId, id, expectedVersion);
         const candidate = withSeries({ ...before, ...applyPatch(before, patch, at) });
         const changed = changedFields(before, candidate);
         if (changed.length === 0) return { result: before };
@@ -162,9 +165,9 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       });
     },
 
-    complete(userId, id) {
+    complete(userId, id, expectedVersion) {
       return commit(async (tx, at) => {
-        const before = await load(tx, userId, id);
+        const before = await load(tx, userId, id, expectedVersion);
         const next = completed(before, at);
         if (!next) return { result: before };
         const task = nextVersion(next, at);
@@ -173,9 +176,9 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       });
     },
 
-    reopen(userId, id) {
+    reopen(userId, id, expectedVersion) {
       return commit(async (tx, at) => {
-        const before = await load(tx, userId, id);
+        const before = await load(tx, userId, id, expectedVersion);
         const next = reopened(before);
         if (!next) return { result: before };
         const task = nextVersion(next, at);
@@ -184,9 +187,9 @@ export function createTaskService(deps: TaskServiceDeps): TaskService {
       });
     },
 
-    remove(userId, id) {
+    remove(userId, id, expectedVersion) {
       return commit(async (tx, at) => {
-        const before = await load(tx, userId, id);
+        const before = await load(tx, userId, id, expectedVersion);
         const task = nextVersion(deleted(before, at), at);
         await save(tx, task, before);
         return { result: undefined, change: { kind: "deleted", before, task } };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { AppError, createMemoryLogger, type Task } from "@todo/common";
 import { testDatabases } from "@todo/testkit/databases";
 import { createHarness, type Harness, type OutboxEntry } from "../tasks/api.fixture.ts";
+import { createWriteRateLimiter } from "../http/rate-limit.ts";
 import { createTaskService } from "../tasks/task-service.ts";
 import { createTaskTools, type TaskTool, type ToolName } from "./task-tools.ts";
 
@@ -19,7 +20,7 @@ describe.each(testDatabases())("task tools on $name", ({ open }) => {
   beforeAll(async () => {
     h = await createHarness(open);
     const tasks = createTaskService({ db: h.db, outbox: { notify() {} }, now: h.clock.now, logger: createMemoryLogger("tools-test") });
-    tools = createTaskTools(tasks);
+    tools = createTaskTools(tasks, createWriteRateLimiter({ perMinute: 1_000_000 }));
   }, 60_000);
   afterAll(async () => {
     await h?.close();

@@ -4,6 +4,7 @@ import { AppError, DATE_TIME_PATTERN, describeSchemaErrors, TaskCreateBody, Task
 import { t } from "elysia";
 import { TaskListQuerySchema } from "../tasks/task-schemas.ts";
 import type { TaskService } from "../tasks/task-service.ts";
+import { takeWriteOrThrow, type WriteRateLimiter } from "../http/rate-limit.ts";
 
 export type ToolName =
   | "add_task"
@@ -21,11 +22,16 @@ export type ToolName =
  * assistant. `input` is a TypeBox schema whose JSON Schema is the tool's input
  * schema; `run` checks the input against it (400 AppError) and then calls the
  * same TaskService as the REST routes, so validation and events are identical.
+ * A tool that writes spends one write of the caller's budget from the same
+ * limiter as REST (429 `rate_limited`), so no path writes faster than another:
+ * not MCP, not a JSON-RPC batch of calls, not the chat assistant.
  */
 export interface TaskTool {
   name: ToolName;
   description: string;
   input: TSchema;
+  /** True when a call may change tasks (and so spends a write). */
+  writes: boolean;
   run(userId: string, input: unknown): Promise<unknown>;
 }
 
@@ -65,17 +71,30 @@ function parseInput<S extends TObject>(schema: S, input: unknown): Static<S> {
   throw new AppError(400, "invalid_request", describeSchemaErrors(schema, input) || "invalid tool input", details);
 }
 
-function tool<S extends TObject>(
-  name: ToolName,
-  description: string,
-  input: S,
-  run: (userId: string, input: Static<S>) => Promise<unknown>,
-): TaskTool {
-  // async: invalid input rejects the promise like every other refusal, never throws synchronously.
-  return { name, description, input, run: async (userId, raw) => run(userId, parseInput(input, raw)) };
-}
+const READ_ONLY: readonly ToolName[] = ["list_tasks", "get_task"];
 
-export function createTaskTools(tasks: TaskService): TaskTool[] {
+export function createTaskTools(tasks: TaskService, rateLimiter: WriteRateLimiter): TaskTool[] {
+  function tool<S extends TObject>(
+    name: ToolName,
+    description: string,
+    input: S,
+    run: (userId: string, input: Static<S>) => Promise<unknown>,
+  ): TaskTool {
+    const writes = !READ_ONLY.includes(name);
+    // async: invalid input rejects the promise like every other refusal, never throws synchronously.
+    return {
+      name,
+      description,
+      input,
+      writes,
+      run: async (userId, raw) => {
+        const parsed = parseInput(input, raw);
+        if (writes) takeWriteOrThrow(rateLimiter, userId);
+        return run(userId, parsed);
+      },
+    };
+  }
+
   return [
     tool("add_task", "Create a task for the user. Only title is required.", TaskCreateBody, (userId, input) =>
       tasks.create(userId, input),

@@ -6,9 +6,9 @@ import type { TokenService } from "./tokens.ts";
  * Guards the routes registered after it in the plugin that uses it: resolves
  * `{ userId }` from `Authorization: Bearer <jwt>`, or answers 401.
  *
- * A valid signature is enough: accounts cannot be deleted yet, so every token
- * we signed names an existing user. When deletion arrives, this is the place
- * to check the user still exists (or to compare a per-user token epoch).
+ * What "valid" means is the token service's: the services hand in one
+ * wrapped by requireExistingAccount, so a signed token of an account that
+ * does not exist is a 401 too.
  */
 export function requireUser(tokens: TokenService) {
   // derive runs before body validation: an anonymous caller learns nothing about the schema (401, not 400).

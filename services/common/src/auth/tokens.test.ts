@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
-import { SignJWT, UnsecuredJWT } from "jose";
-import { createTokenService } from "./tokens.ts";
+import { decodeProtectedHeader, SignJWT, UnsecuredJWT } from "jose";
+import { createTokenService, keyIdOf } from "./tokens.ts";
 
 const secret = "a-test-secret-that-is-long-enough-for-hs256";
 const user = { id: "0190f6a4-7c1e-7a2b-8c3d-4e5f60718293", email: "ada@example.com" };
@@ -88,5 +88,92 @@ describe("token service", () => {
 
   test("a secret too short for HS256 is refused at start-up", () => {
     expect(() => createTokenService("short")).toThrow(/at least 32 characters/);
+  });
+});
+
+describe("token lifetime", () => {
+  const key = new TextEncoder().encode(secret);
+  const time = clock("2030-01-01T00:00:00Z");
+  const nowSeconds = () => Math.floor(time.now().getTime() / 1000);
+  const tokens = createTokenService(secret, { now: time.now });
+  /** A token signed with our key, as someone holding the key (or a bug) might mint it. */
+  const mint = (claims: { iat?: number; exp: number }) => {
+    const jwt = new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject(user.id).setIssuer("todo-chat-api").setAudience("todo");
+    if (claims.iat !== undefined) jwt.setIssuedAt(claims.iat);
+    return jwt.setExpirationTime(claims.exp).sign(key);
+  };
+
+  test("a token valid for 100 years is rejected", async () => {
+    expect(await tokens.verify(await mint({ iat: nowSeconds(), exp: nowSeconds() + 100 * 365 * 86_400 }))).toBeUndefined();
+  });
+
+  test("a token issued in the future is rejected; a minute of clock skew is tolerated", async () => {
+    expect(await tokens.verify(await mint({ iat: nowSeconds() + 3600, exp: nowSeconds() + 7200 }))).toBeUndefined();
+    expect(await tokens.verify(await mint({ iat: nowSeconds() + 30, exp: nowSeconds() + 3600 }))).toEqual({ userId: user.id });
+  });
+
+  test("a token without iat is rejected", async () => {
+    expect(await tokens.verify(await mint({ exp: nowSeconds() + 3600 }))).toBeUndefined();
+  });
+
+  test("a token of exactly the granted lifetime is accepted", async () => {
+    expect(await tokens.verify(await mint({ iat: nowSeconds(), exp: nowSeconds() + 7 * 86_400 }))).toEqual({ userId: user.id });
+    expect(await tokens.verify(await mint({ iat: nowSeconds(), exp: nowSeconds() + 7 * 86_400 + 1 }))).toBeUndefined();
+  });
+});
+
+describe("key rotation", () => {
+  const oldSecret = "the-old-secret-that-is-long-enough-for-hs256";
+  const newSecret = "the-new-secret-that-is-long-enough-for-hs256";
+
+  test("a token names its key in the kid header", async () => {
+    const token = await createTokenService(newSecret).issue(user);
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: "HS256", kid: keyIdOf(newSecret) });
+    expect(keyIdOf(newSecret)).not.toBe(keyIdOf(oldSecret));
+    expect(keyIdOf(newSecret)).not.toContain(newSecret.slice(0, 8));
+  });
+
+  test("during a rollover tokens of the old key still verify and new tokens use the new key; afterwards old ones stop", async () => {
+    const before = await createTokenService(oldSecret).issue(user);
+    const rollover = createTokenService({ current: newSecret, previous: oldSecret });
+    expect(await rollover.verify(before)).toEqual({ userId: user.id });
+    const after = await rollover.issue(user);
+    expect(decodeProtectedHeader(after).kid).toBe(keyIdOf(newSecret));
+    expect(await rollover.verify(after)).toEqual({ userId: user.id });
+    // A replica not yet rolled over still holds only the old key: it cannot check new tokens, and says so with a 401, not a crash.
+    expect(await createTokenService(oldSecret).verify(after)).toBeUndefined();
+    // Once the previous key is dropped, its tokens are refused.
+    const finished = createTokenService(newSecret);
+    expect(await finished.verify(before)).toBeUndefined();
+    expect(await finished.verify(after)).toEqual({ userId: user.id });
+  });
+
+  test("tokens from before kids existed verify with either key during a rollover", async () => {
+    const legacy = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256", typ: "JWT" })
+      .setSubject(user.id)
+      .setIssuer("todo-chat-api")
+      .setAudience("todo")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(new TextEncoder().encode(oldSecret));
+    expect(await createTokenService({ current: newSecret, previous: oldSecret }).verify(legacy)).toEqual({ userId: user.id });
+  });
+
+  test("a kid naming a key we do not hold, or a token signed by one key under the other's kid, is rejected", async () => {
+    const rollover = createTokenService({ current: newSecret, previous: oldSecret });
+    const sign = (secretUsed: string, kid: string) =>
+      new SignJWT({})
+        .setProtectedHeader({ alg: "HS256", kid })
+        .setSubject(user.id)
+        .setIssuer("todo-chat-api")
+        .setAudience("todo")
+        .setIssuedAt()
+        .setExpirationTime("1h")
+        .sign(new TextEncoder().encode(secretUsed));
+    const stranger = "a-stranger-secret-that-is-long-enough-for-hs256";
+    expect(await rollover.verify(await sign(stranger, keyIdOf(stranger)))).toBeUndefined();
+    expect(await rollover.verify(await sign(stranger, keyIdOf(newSecret)))).toBeUndefined();
+    expect(await rollover.verify(await sign(oldSecret, keyIdOf(newSecret)))).toBeUndefined();
   });
 });

@@ -11,6 +11,16 @@ export const DATE_TIME_PATTERN =
 
 export const UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
+/**
+ * Text a person typed: no control characters (C0, DEL, C1) and no
+ * bidirectional embeddings, overrides or isolates (U+202A-202E, U+2066-2069),
+ * which can make a title display as something other than what it says
+ * ("Trojan Source"). Escapes only, so any JSON Schema validator reads it.
+ */
+export const SINGLE_LINE_TEXT_PATTERN = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
+/** The same for multi-line text: tab, line feed and carriage return are allowed. */
+export const MULTI_LINE_TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F\\u202A-\\u202E\\u2066-\\u2069]*$";
+
 /** W3C trace context `traceparent` (version-traceid-parentid-flags). */
 export const TRACEPARENT_PATTERN = "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$";
 

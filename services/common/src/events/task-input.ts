@@ -1,5 +1,5 @@
 import { Type, type Static } from "@sinclair/typebox";
-import { DATE_TIME_PATTERN, Nullable } from "./schema-primitives.ts";
+import { DATE_TIME_PATTERN, MULTI_LINE_TEXT_PATTERN, Nullable, SINGLE_LINE_TEXT_PATTERN } from "./schema-primitives.ts";
 import { MAX_DESCRIPTION_LENGTH, MAX_TAGS, MAX_TITLE_LENGTH, Priority } from "./task.ts";
 
 /**
@@ -12,8 +12,16 @@ const instant = (description: string) => Type.String({ pattern: DATE_TIME_PATTER
 
 export const TaskCreateBody = Type.Object(
   {
-    title: Type.String({ description: `1-${MAX_TITLE_LENGTH} characters once trimmed` }),
-    description: Type.Optional(Type.String({ description: `At most ${MAX_DESCRIPTION_LENGTH} characters` })),
+    title: Type.String({
+      pattern: SINGLE_LINE_TEXT_PATTERN,
+      description: `1-${MAX_TITLE_LENGTH} characters once trimmed; no control characters or bidirectional overrides`,
+    }),
+    description: Type.Optional(
+      Type.String({
+        pattern: MULTI_LINE_TEXT_PATTERN,
+        description: `At most ${MAX_DESCRIPTION_LENGTH} characters; no control characters other than tab and line breaks, no bidirectional overrides`,
+      }),
+    ),
     priority: Type.Optional(Type.Union(Priority.anyOf, { description: "Default none" })),
     tags: Type.Optional(
       Type.Array(Type.String(), {
