@@ -1,0 +1,73 @@
+import type { Language } from "../types.ts";
+import { toWorking, type Working } from "./lexicon.ts";
+import { findRecurrence, type FoundRecurrence } from "./recurrence-phrases.ts";
+import { findPriority, findTags, type FoundPriority } from "./slots.ts";
+import { findWhen, type FoundWhen } from "./when.ts";
+
+/**
+ * One message taken apart: every slot found wherever it stands (tags,
+ * priority, recurrence with its end, date and time), and the rest, the
+ * message with those words cut, from which the intent and the title are read.
+ */
+export interface ParsedMessage {
+  language: Language;
+  working: Working;
+  when?: FoundWhen;
+  recurrence?: FoundRecurrence;
+  priority?: FoundPriority;
+  tags: string[];
+  /** The message without its slot words, spaces collapsed, in the user's casing. */
+  rest: string;
+  /** Each filled field and the words (as typed) that filled it. */
+  words: Partial<Record<"dueAt" | "recurrence" | "priority" | "tags", string>>;
+}
+
+export type Clock = { now: Date; timeZone: string };
+
+const ROMAN_MARKERS =
+  /\b(?:hai|hain|kal|aaj|parson|karna|karni|karne|karwana|karwani|karani|kar do|kardo|kr do|ko|ka|ki|ke|mujhe|mjhe|mere|meri|mera|dikhao|dikha|baje|bje|ghante|subah|shaam|raat|dopahar|har roz|rozana|yaad|dilana|wala|wali|gaya|gya|isko|isey|ise|usko|nahi|nahin|kya|jana|lena|leni|lani|zaroori|kaam|hata|mita|mukammal|doosra|dusra|pehla|teesra|shukriya|shukria|madad|salam|salaam|agle|tareekh|mahine|hafte)\b/i;
+
+export function detectLanguage(text: string): Language {
+  if (/[\u0600-\u06FF]/.test(text)) return "ur";
+  return ROMAN_MARKERS.test(text) ? "ur-Latn" : "en";
+}
+
+const PART_BY_HOUR: Record<number, string> = { 9: "morning", 14: "afternoon", 18: "evening", 21: "night" };
+
+export function parseMessage(message: string, clock: Clock): ParsedMessage {
+  const working = toWorking(message.replace(/\s+/g, " ").trim());
+  let text = working.text;
+  const cut: [number, number][] = [];
+  const words: ParsedMessage["words"] = {};
+  const take = (spans: [number, number][]) => {
+    for (const [start, end] of spans) {
+      cut.push([start, end]);
+      text = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
+    }
+  };
+  const said = (spans: [number, number][]) =>
+    [...spans].sort((a, b) => a[0] - b[0]).map(([start, end]) => working.original(start, end).trim()).filter(Boolean).join(" … ");
+
+  const tags = findTags(text);
+  if (tags.tags.length > 0) {
+    words.tags = said(tags.spans);
+    take(tags.spans);
+  }
+  const priority = findPriority(text);
+  if (priority) {
+    words.priority = said([priority.span]);
+    take([priority.span]);
+  }
+  const recurrence = findRecurrence(text, clock.now, clock.timeZone);
+  if (recurrence) {
+    words.recurrence = said(recurrence.spans);
+    take(recurrence.spans);
+  }
+  const when = findWhen(text, clock.now, clock.timeZone, recurrence?.hour === undefined ? undefined : PART_BY_HOUR[recurrence.hour]);
+  if (when) {
+    words.dueAt = said(when.spans);
+    take(when.spans);
+  }
+  const rest = text.replace(/\s+/g, " ").trim();
+  return { language: detectLanguage(message), working, when, recurrence, priority, tags: tags.tags, rest, words };
+}
