@@ -124,11 +124,21 @@ class Turn {
     });
   }
 
+  /**
+   * "finish the proposal by thursday high priority" names no task the user
+   * has and carries a due date: it is something to do, not a command.
+   */
+  unlessNewTask(target: string | undefined): TurnPlan | undefined {
+    const { when, recurrence, priority, tags } = this.parsed;
+    if (!target || (!when && !recurrence && !priority && tags.length === 0)) return undefined;
+    return this.resolves(target) ? undefined : this.newTask();
+  }
+
   /** A new task from the message: the slots, and the rest as its title. */
   newTask(): TurnPlan {
     const { title, input } = newTaskFields(this.parsed, this.context);
     if (!title) return this.answer(REPLIES.noTitle);
-    if (REMIND_WORDS.test(this.parsed.working.text) && input.dueAt) input.remindAt = input.dueAt;
+    if (REMIND_WORDS.test(polite(this.parsed.rest)) && input.dueAt) input.remindAt = input.dueAt;
     return this.act([{ tool: "add_task", input }]);
   }
 
@@ -202,16 +212,16 @@ const HANDLERS: Record<IntentName, Handler> = {
     const tags = groups.tags!.split(/,|\band\b|\s+/).map((tag) => tag.replace(/^#/, "").trim().toLowerCase()).filter(Boolean);
     return turn.onTasks(groups.target!, "update_task", (task) => ({ tags: [...new Set([...(task?.tags ?? []), ...tags])] }));
   },
-  reopen: (turn, groups) => turn.onTasks(groups.target ?? "it", "reopen_task", () => ({}), "completed"),
+  reopen: (turn, groups) => turn.unlessNewTask(groups.target) ?? turn.onTasks(groups.target ?? "it", "reopen_task", () => ({}), "completed"),
   complete: (turn, groups) => {
     if (groups.past !== undefined) {
       // "i called mom": only when it names a task the user has; otherwise it is something to do.
       const resolved = resolveTasks(stripReferenceWords(groups.past), turn.memory, turn.context.tasks);
       return resolved.kind === "tasks" ? turn.act(resolved.ids.map((id) => ({ tool: "complete_task", input: { id } }))) : undefined;
     }
-    return turn.onTasks(groups.target ?? "it", "complete_task");
+    return turn.unlessNewTask(groups.target) ?? turn.onTasks(groups.target ?? "it", "complete_task");
   },
-  delete: (turn, groups) => turn.onTasks(groups.target ?? "it", "delete_task"),
+  delete: (turn, groups) => turn.unlessNewTask(groups.target) ?? turn.onTasks(groups.target ?? "it", "delete_task"),
   details: (turn, groups) => turn.onTasks(groups.target!, "get_task"),
   search: (turn, groups) => turn.act([{ tool: "list_tasks", input: { q: unquote(groups.q!) } }]),
   list: (turn) => turn.act([{ tool: "list_tasks", input: listFilters(turn) }]),
@@ -240,8 +250,12 @@ function edit(turn: Turn, target: string | undefined): TurnPlan | undefined {
     return turn.onTasks(phrase, "set_recurrence", (task) => {
       const fields: Record<string, unknown> = { recurrence: recurrence.rule };
       const anchorWanted = when?.hasTime || recurrence.byWeekday || recurrence.byMonthDay || !task?.dueAt;
+      // Without a new time the series keeps the task's time of day (and its date when that is on the rule).
+      const current = task?.dueAt ? wallClock(new Date(task.dueAt), turn.context.timeZone) : undefined;
+      const hour = when?.time?.hour ?? recurrence.hour ?? current?.hour;
+      const minute = when?.time?.minute ?? (recurrence.hour === undefined ? current?.minute : 0);
       if (when?.hasDay && !recurrence.byWeekday && !recurrence.byMonthDay) fields.dueAt = turn.dueFor(task, when);
-      else if (anchorWanted) fields.dueAt = firstOccurrence(recurrence, turn.context.now, turn.context.timeZone, when?.time?.hour ?? recurrence.hour, when?.time?.minute);
+      else if (anchorWanted) fields.dueAt = firstOccurrence(recurrence, turn.context.now, turn.context.timeZone, hour, minute);
       return fields;
     });
   }
@@ -318,6 +332,7 @@ function stripReferenceWords(phrase: string): string {
   return phrase
     .replace(/^(?:please )?/i, "")
     .replace(/\s+(?:please|for me|now|task|tasks|too|as well|instead|actually)$/i, "")
+    .replace(/\s+(?:on|at|for|to|by|in|from|until|till|pe|par|ko)$/i, "")
     .replace(/^(?:the task|task|actually|also) /i, "")
     .trim();
 }

@@ -120,6 +120,23 @@ export const INTENTS: Intent[] = [
     en: [/^tag (?<target>.+?) (?:with|as) (?<tags>.+)$/, /^add (?:the )?tags? (?<tags>.+?) to (?<target>.+)$/],
   },
   {
+    name: "list",
+    en: [
+      /^(?:show|list|display|view|give me|what are|which tasks|todo list|to do list|to-do list|what's left|whats left|what is left|what's next|whats next)\b/,
+      /^(?:what|whats|what's|what is|what do|do i|do we|what should|what have|what will|is there|are there|anything|any)\b.*\b(?:i have|i got|have|got|anything|tasks?|todos?|to-dos?|due|on|plate|left|do|list|agenda|schedule|overdue|pending|open|done|completed|finished|urgent|planned|coming up|next|today|tomorrow)\b/,
+      /^(?:anything|any tasks?|something|any(?:thing)? (?:else|due|left|pending|on))$/,
+      /^(?:my )?(?:tasks|todos|to-dos|to do list|todo list|agenda|list|schedule|stuff)(?: (?:pls|please|plz|for|now))*$/,
+    ],
+    roman: [
+      /\b(?:dikhao|dikha do|dikhaen|dikhayen|dikhayein|dikhana|batao|bata do|batayen)\b/,
+      /\b(?:kya|kia) (?:kaam|karna|karne|hai|hain|kya hai|schedule)\b/,
+      /^(?:ka|ke|ki|کا|کے|کی)? ?(?:schedule|kaam|plan|list|شیڈول|کام)(?: (?:kya|kia) hai| کیا ہے)?$/u,
+      /\b(?:ke|ka|ki) (?:kaam|tasks|schedule)$/,
+      /^(?:mere|meri|mera) (?:kaam|list|tasks|schedule)/,
+    ],
+    ur: [/(?:دکھاؤ|دکھائیں|دکھا دو|بتاؤ|بتائیں|فہرست)/u, /کیا (?:کام|کرنا|ہے)/u, /^(?:کا|کے|کی)? ?(?:شیڈول|کام|پلان)(?: کیا ہے)?$/u, /(?:کے|کا|کی) (?:کام|شیڈول)$/u],
+  },
+  {
     name: "reopen",
     en: [
       /^(?:reopen|re-open|unmark|uncomplete|restore|undo) (?<target>.+)$/,
@@ -133,7 +150,7 @@ export const INTENTS: Intent[] = [
     name: "complete",
     en: [
       /^(?:mark|set|check|tick) (?<target>.+?) (?:as )?(?:done|complete|completed|finished|off)$/,
-      /^(?:complete|finish|finished|done with|check off|tick off|close|i'?ve done|i have done|i (?:finished|completed|did)|i'?m done with|completed|done) (?<target>.+)$/,
+      /^(?:complete|finish|finished|done with|check off|tick off|close|i'?ve done|i have done|i (?:finished|completed|did)|i'?m done with|completed|done) (?!(?:kar|kr|karo|kro|do|kardo|hai|ho)\b)(?<target>.+)$/,
       new RegExp(`^(?<target>.+?) (?:is |are |was )?(?:${DONE_EN})(?: now| already)?$`),
       /^(?:done|finished|completed|did it|all done)$/,
       /^(?:i )?(?:called|paid|bought|sent|wrote|booked|cleaned|fixed|submitted|emailed|picked up|returned|renewed|washed|watered|took|went to|filed|posted) (?<past>.+)$/,
@@ -150,34 +167,22 @@ export const INTENTS: Intent[] = [
   },
   {
     name: "delete",
-    en: [/^(?:delete|remove|drop|cancel|trash|erase|get rid of|forget about|scrap|nuke|bin) (?<target>.+)$/, /^(?:delete|remove) (?:it|that|this)$/],
+    en: [/^(?:delete|remove|drop|cancel|trash|erase|get rid of|forget about|scrap|nuke|bin) (?!(?:kar|kr|karo|kro|do|kardo)\b)(?<target>.+)$/],
     roman: [new RegExp(`^(?:(?<target>.+?) (?:ko )?)?(?:delete|hata|hta|mita|cancel|remove|khatam|nikal) ${DO}$`)],
     ur: [new RegExp(`^(?:(?<target>.+?) (?:کو )?)?(?:حذف|ڈیلیٹ|کینسل|ختم) ${DO_UR}$`, "u"), /^(?:(?<target>.+?) (?:کو )?)?(?:مٹا|ہٹا|نکال) دو$/u],
   },
   {
     name: "details",
-    en: [/^(?:details (?:of|for|about)|show (?:me )?(?:the )?details (?:of|for)|tell me about) (?<target>.+)$/],
+    en: [
+      /^(?:details (?:of|for|about)|show (?:me )?(?:the )?details (?:of|for)|tell me about) (?<target>.+)$/,
+      /^(?<target>(?:the )?(?:#?\d+(?:st|nd|rd|th)?|first|second|third|fourth|fifth|last)(?: one)?)$/,
+    ],
   },
   {
     name: "search",
     en: [/^(?:search|find|look for|look up)(?: for)? (?:tasks? )?(?:about |with |containing |matching )?(?<q>.+)$/],
     roman: [/^(?<q>.+?) (?:talash|dhoondo|dhundo|search) (?:karo|kar do|kro)$/],
     ur: [/^(?<q>.+?) (?:تلاش کرو|تلاش کریں|ڈھونڈو)$/u],
-  },
-  {
-    name: "list",
-    en: [
-      /^(?:show|list|display|view|give me|what are|which tasks|todo list|to do list|to-do list|what's left|whats left|what is left|what's next|whats next)\b/,
-      /^(?:what|whats|what's|what is|what do|do i|do we|what should|what have|what will|is there|are there|anything|any)\b.*\b(?:i have|i got|tasks?|todos?|to-dos?|due|on|plate|left|do|list|agenda|schedule|overdue|pending|open|done|completed|finished|urgent|planned|coming up|next|today|tomorrow)\b/,
-      /^(?:my )?(?:tasks|todos|to-dos|to do list|todo list|agenda|list|schedule|stuff)(?: (?:pls|please|plz|for|now))*$/,
-    ],
-    roman: [
-      /\b(?:dikhao|dikha do|dikhaen|dikhayen|dikhayein|dikhana|batao|bata do|batayen)\b/,
-      /\b(?:kya|kia) (?:kaam|karna|karne|hai|hain|kya hai|schedule)\b/,
-      /^(?:ka|ke|ki)? ?(?:schedule|kaam|plan|list)(?: (?:kya|kia) hai)?$/,
-      /^(?:mere|meri|mera) (?:kaam|list|tasks|schedule)/,
-    ],
-    ur: [/(?:دکھاؤ|دکھائیں|دکھا دو|بتاؤ|بتائیں|فہرست)/u, /کیا (?:کام|کرنا|ہے)/u, /^(?:کا|کے|کی)? ?(?:شیڈول|کام|پلان)(?: کیا ہے)?$/u],
   },
   {
     name: "remindExisting",

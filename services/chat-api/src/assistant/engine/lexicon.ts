@@ -95,8 +95,11 @@ const RULES: Rule[] = [
   [/(?:by )?eod/iu, "at 5pm"],
   [/end of (?:the )?week/iu, "friday"],
   [/this weekend|the weekend/iu, "saturday"],
-  [/(\d{1,3}) ?(?:mins|min|minz)(?![\p{L}])/iu, (n) => `${n} minutes`],
-  [/(\d{1,3}) ?(?:hrs|hr)(?![\p{L}])/iu, (n) => `${n} hours`],
+  [/(?:the )?day after (?:tomorrow|tmrw|tomorow)/iu, "the day after tomorrow"],
+  [/(in|within) (\d{1,3}) ?(?:mins|min|minz)(?![\p{L}])/iu, (word, n) => `${word} ${n} minutes`],
+  [/(in|within) (\d{1,3}) ?(?:hrs|hr)(?![\p{L}])/iu, (word, n) => `${word} ${n} hours`],
+  // "make it 6": after a correction verb a bare number is an hour
+  [/(make|change|move|push|set|shift) (it|that|this) (?:to |at )?(\d{1,2}(?::\d{2})?)(?=\s*[.!?]*$)/iu, (verb, ref, hour) => `${verb} ${ref} at ${hour}`],
   [/@ ?(?=\d)/u, "at "],
 ];
 

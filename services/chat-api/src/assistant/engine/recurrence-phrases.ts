@@ -70,7 +70,8 @@ const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
     return { parts: [`FREQ=${frequency(m[2]!)}`, ...(interval > 1 ? [`INTERVAL=${interval}`] : [])] };
   }],
   [/\b(?:every|each) (morning|afternoon|evening|night)\b|\b(nightly)\b/, (m) => ({ parts: ["FREQ=DAILY"], hour: PARTS[m[1] ?? "night"] })],
-  [/\b(?:every|each) (hour|day|week|month|year)\b|\b(hourly|daily|weekly|monthly|yearly|annually)\b/, (m) => ({ parts: [`FREQ=${frequency(m[1] ?? m[2]!)}`] })],
+  // "the weekly report" names a report, not a recurrence
+  [/\b(?:every|each) (hour|day|week|month|year)\b|(?<!\b(?:the|a|an|my|our|your|his|her|their|this|that) )\b(hourly|daily|weekly|monthly|yearly|annually)\b/, (m) => ({ parts: [`FREQ=${frequency(m[1] ?? m[2]!)}`] })],
 ];
 
 function withDays(shape: Shape, days: number[]): Shape {

@@ -25,7 +25,8 @@ const LEADING = new RegExp(
     "mujhe", "mjhe", "mujhay", "مجھے", "meri", "mera",
     "yaad (?:dilana|dila dena|dilao|dilaen|dilayen|karwana|karana|kara dena|rakhna)", "remind (?:kar dena|karna|karo|kar do)",
     "یاد (?:دلانا|دلا دینا|دلاؤ|دلائیں|کروانا|کرانا)",
-    "ke", "keh", "کہ", "that",
+    "ke", "keh", "کہ", "that", "about(?: the| my)?",
+    "ko", "pe", "par", "tak", "کو", "پر", "تک",
   ].join("|")})${E}[\\s,:;.!\\-–—]*`,
   "iu",
 );

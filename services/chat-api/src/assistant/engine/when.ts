@@ -41,7 +41,7 @@ export function findWhen(text: string, now: Date, timeZone: string, part?: strin
   let day: FoundWhen["day"];
   let nextWeek = false;
 
-  const dayPart = /\b(?:this |in the |at )?(morning|noon|afternoon|evening|tonight|night|midnight)\b/i.exec(blanked);
+  const dayPart = findDayPart(text, blanked);
   const partName = dayPart?.[1]!.toLowerCase() ?? part;
   if (dayPart) blank(dayPart.index, dayPart.index + dayPart[0].length);
   if (partName === "tonight" || (dayPart && /^this /i.test(dayPart[0]))) day = { year: clock.year, month: clock.month, day: clock.day };
@@ -52,7 +52,7 @@ export function findWhen(text: string, now: Date, timeZone: string, part?: strin
     day = { year: clock.year, month: clock.month, day: clock.day + toMonday };
     nextWeek = true;
     blank(match.index, match.index + match[0].length);
-  } else if ((match = /\b(?:on |by )?the (\d{1,2})(?:st|nd|rd|th)\b(?! of)/i.exec(blanked))) {
+  } else if ((match = /\b(?:on|by|before|until|till|due|for) the (\d{1,2})(?:st|nd|rd|th)\b(?! of)/i.exec(blanked))) {
     const wanted = Number(match[1]);
     if (wanted >= 1 && wanted <= 31) {
       const month = wanted > clock.day ? clock.month : clock.month + 1;
@@ -110,6 +110,19 @@ export function findWhen(text: string, now: Date, timeZone: string, part?: strin
   return { iso: date.toISOString(), spans, hasDay: true, hasTime, relative, day, time: hasTime ? at : undefined, nextWeek };
 }
 
+const DATE_WORD = /(?:^|\b(?:this|in the|at|on|by|every|each|day|today|tomorrow|next|until|till|and|or|\d+(?::\d+)?\s*(?:am|pm)?|sunday|monday|tuesday|wednesday|thursday|friday|saturday|sun|mon|tue|wed|thu|fri|sat|week|weekend))\s*$/i;
+
+/**
+ * "tomorrow night", "sunday morning", "this evening", "tonight": a part of the
+ * day next to a date word (or opening the message); "movie night" is a title.
+ */
+function findDayPart(text: string, blanked: string): RegExpExecArray | null {
+  for (const match of blanked.matchAll(/\b(?:this |in the |at )?(morning|noon|afternoon|evening|tonight|night|midnight)\b/gi)) {
+    if (match[1]!.toLowerCase() === "tonight" || DATE_WORD.test(text.slice(0, match.index!))) return match as RegExpExecArray;
+  }
+  return null;
+}
+
 /** 1-6 without am/pm is afternoon, 7-11 morning; a part of the day decides first. */
 function guessHour(hour: number, part: string | undefined, text: string): number {
   // "17:00", "09:30": a 24-hour clock says what it means.
@@ -127,6 +140,6 @@ function plausible(found: string, text: string, index: number): boolean {
   const around = text.slice(Math.max(0, index - 1), index + found.length + 1);
   if (/\d-\d|\d{5,}/.test(around)) return false;
   if (/^\d+\s*(?:minutes?|hours?|days?|weeks?)\b/i.test(found.trim())) return false;
-  if (/^\d{1,2}$/.test(found.trim())) return false;
+  if (/^\d{1,2}$/.test(found.trim()) || /^(?:a|one) (?:day|week)$/i.test(found.trim())) return false;
   return true;
 }
