@@ -182,6 +182,8 @@ const HANDLERS: Record<IntentName, Handler> = {
   greet: (turn) => turn.answer(GREETING),
   undo: (turn) => {
     const calls = turn.memory.undo;
+    // "undo it" with nothing to take back still means "reopen it".
+    if ((!calls || calls.length === 0) && /\b(?:it|that|this)$/i.test(turn.parsed.rest)) return undefined;
     if (!calls || calls.length === 0) return turn.answer(NOTHING_TO_UNDO);
     return { ...turn.act(calls), undoing: true, memory: { ...turn.kept, undo: undefined } };
   },
@@ -242,8 +244,7 @@ function edit(turn: Turn, target: string | undefined): TurnPlan | undefined {
   const phrase = target?.trim() || "it";
   const isReference = REFERENCE.test(stripReferenceWords(phrase)) || /^(?:the )?(?:#?\d+|first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)(?: one)?$/i.test(stripReferenceWords(phrase));
   if (isReference && !turn.memory.touched?.length && !turn.memory.listed?.length) return undefined;
-  if (!isReference && !strongMatch(phrase, turn.context.tasks) && !turn.resolves(phrase)) return undefined;
-  if (!isReference && !strongMatch(phrase, turn.context.tasks) && !when && !recurrence && !priority && tags.length === 0) return undefined;
+  if (!isReference && !turn.resolves(phrase)) return undefined;
   const moving = /^(?:move|reschedule|postpone|push|shift|delay|bump)\b|\bshift\b/i.test(turn.parsed.rest);
   if (!when && !recurrence && !priority && tags.length === 0) return moving ? turn.answer(REPLIES.noDate) : undefined;
   if (recurrence && !priority && tags.length === 0) {

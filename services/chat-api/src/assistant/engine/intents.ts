@@ -53,7 +53,7 @@ export const INTENTS: Intent[] = [
   {
     name: "greet",
     whole: true,
-    en: [/^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening|night)|thanks|thank you|thank u|thx|ty|ok|okay|k|cool|great|nice|awesome|lol|bye|goodbye|got it|perfect)(?: (?:so much|a lot|bro|man|buddy|there|again|mate))?$/],
+    en: [/^(?:hi|hello|hey|hiya|yo|good (?:morning|afternoon|evening|night)|thanks|thank you|thank u|thx|ty|ok|okay|k|cool|great|nice|awesome|lol|bye|goodbye|got it|perfect|yes|no|yeah|yep|nope|sure|nah)(?: (?:so much|a lot|bro|man|buddy|there|again|mate))?$/],
     roman: [/^(?:salam|salaam|assalam ?o ?alaikum|aoa|shukriya|shukria|shukrya|meherbani|theek hai|acha|achha|ok ji|jazakallah|allah hafiz|khuda hafiz)(?: (?:bhai|yaar|ji))?$/],
     ur: [/^(?:سلام|السلام علیکم|شکریہ|مہربانی|ٹھیک ہے|اچھا|خدا حافظ|اللہ حافظ|جزاک اللہ)$/u],
   },
@@ -192,7 +192,7 @@ export const INTENTS: Intent[] = [
     name: "edit",
     en: [
       /^(?:actually|no|nah|wait|sorry|oops|hmm|instead|rather|change of plan)?[,!]?\s*(?:(?:make|change|set|move|push|shift|put|switch|bump|reschedule|postpone|delay) (?:it|that|this|them)|do (?:it|that))?(?: (?:to|for|as|back to|back))?(?: instead)?$/,
-      /^(?:make|mark|set|change|switch|put|move|reschedule|postpone|push|shift|delay|bump|change (?:the )?(?:due date|date|time|priority) (?:of|for)|set (?:the )?(?:due date|priority) (?:of|for)|set (?:the )?priority (?:of|for|on)) (?<target>.+?)(?: (?:to|until|till|for|as|back to|back|into|on))?(?: instead)?$/,
+      /^(?:make|mark|set|change|switch|put|move|reschedule|postpone|push|shift|delay|bump|change (?:the )?(?:due date|date|time|priority) (?:of|for)|set (?:the )?(?:due date|priority) (?:of|for)|set (?:the )?priority (?:of|for|on)) (?<target>.+?)(?: (?:recur|repeat|recurring|repeating))?(?: (?:to|until|till|for|as|back to|back|into|on))?(?: instead)?$/,
       /^(?<target>.+?) (?:is (?:now )?due|should be due|should (?:repeat|recur)|is now|should be)$/,
     ],
     roman: [

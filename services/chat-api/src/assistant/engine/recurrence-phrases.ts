@@ -176,7 +176,8 @@ export function firstOccurrence(found: Pick<FoundRecurrence, "rule">, now: Date,
   const clock = wallClock(now, timeZone);
   // rrule counts in UTC; the wall clock is written as if it were UTC and read back in the zone.
   const floating = (date: Date) => instantAt(timeZone, date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), date.getUTCHours(), date.getUTCMinutes());
-  const options = RRule.parseString(found.rule.replace(/;?(?:COUNT|UNTIL)=[^;]*/g, ""));
+  // The anchor is the first date that fits the rule's days; the series counts its interval from there.
+  const options = RRule.parseString(found.rule.replace(/;?(?:COUNT|UNTIL|INTERVAL)=[^;]*/g, ""));
   const rule = new RRule({ ...options, dtstart: new Date(Date.UTC(clock.year, clock.month - 1, clock.day, hour, minute)) });
   const floatingNow = new Date(Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute));
   const next = rule.after(floatingNow, false);

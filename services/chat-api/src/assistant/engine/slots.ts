@@ -18,12 +18,16 @@ const PRIORITY_PHRASES: [RegExp, Priority][] = [
   [/(?:^|\s)!(?:high|urgent|important)\b|\b(?:its |it's |it is )?(?:very |super |really |bohat |bahut )?(?:urgent(?:ly)?|important|asap)\b:?|\b(?:with )?(?:a )?high[- ]priority\b:?|\bpriority:? high\b|\bp1\b|\bhigh prio\b/i, "high"],
 ];
 
+/** "set the priority of pay rent to low": a bare level counts once the word priority was said. */
+const LEVEL_AFTER_PRIORITY = /\b(?:to|as) (high|medium|low|none)\b/i;
+
 export function findPriority(text: string): FoundPriority | undefined {
-  for (const [pattern, priority] of PRIORITY_PHRASES) {
+  const phrases: [RegExp, Priority | undefined][] = /\bpriority\b/i.test(text) ? [...PRIORITY_PHRASES, [LEVEL_AFTER_PRIORITY, undefined]] : PRIORITY_PHRASES;
+  for (const [pattern, priority] of phrases) {
     const match = pattern.exec(text);
     if (match) {
       const lead = match[0].length - match[0].trimStart().length;
-      return { priority, text: match[0].trim(), span: [match.index + lead, match.index + match[0].length] };
+      return { priority: priority ?? (match[1]!.toLowerCase() as Priority), text: match[0].trim(), span: [match.index + lead, match.index + match[0].length] };
     }
   }
   return undefined;

@@ -118,7 +118,7 @@ const DATE_WORD = /(?:^|\b(?:this|in the|at|on|by|every|each|day|today|tomorrow|
  */
 function findDayPart(text: string, blanked: string): RegExpExecArray | null {
   for (const match of blanked.matchAll(/\b(?:this |in the |at )?(morning|noon|afternoon|evening|tonight|night|midnight)\b/gi)) {
-    if (match[1]!.toLowerCase() === "tonight" || DATE_WORD.test(text.slice(0, match.index!))) return match as RegExpExecArray;
+    if (match[1]!.toLowerCase() === "tonight" || match[0].length > match[1]!.length || DATE_WORD.test(text.slice(0, match.index!))) return match as RegExpExecArray;
   }
   return null;
 }
@@ -139,7 +139,7 @@ function plausible(found: string, text: string, index: number): boolean {
   if (/^\d+:\d$/.test(found.trim()) || /^\d:\d\b/.test(found.trim())) return false;
   const around = text.slice(Math.max(0, index - 1), index + found.length + 1);
   if (/\d-\d|\d{5,}/.test(around)) return false;
-  if (/^\d+\s*(?:minutes?|hours?|days?|weeks?)\b/i.test(found.trim())) return false;
+  if (/^\d+\s*(?:minutes?|mins?|hours?|hrs?|h|days?|weeks?)\b/i.test(found.trim())) return false;
   if (/^\d{1,2}$/.test(found.trim()) || /^(?:a|one) (?:day|week)$/i.test(found.trim())) return false;
   return true;
 }
