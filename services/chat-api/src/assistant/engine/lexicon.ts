@@ -91,7 +91,12 @@ const RULES: Rule[] = [
   [/(?:thurs|thur|thrs)(?![\p{L}])/iu, "thursday"],
   [/tues(?![\p{L}])/iu, "tuesday"],
   [/weds(?![\p{L}])/iu, "wednesday"],
-  [/(?:aftn|arvo)/iu, "afternoon"],
+  [/(?:aftn|arvo|aftrnoon|afternon)/iu, "afternoon"],
+  [/(?:mrng|mornin|morng|mrning)/iu, "morning"],
+  [/(?:evng|eveng)/iu, "evening"],
+  [/(?:nite)/iu, "night"],
+  // "remind me in 10": minutes
+  [/in (\d{1,2})(?=\s*[.!?]*$)/iu, (n) => `in ${n} minutes`],
   [/(?:by )?eod/iu, "at 5pm"],
   [/end of (?:the )?week/iu, "friday"],
   [/this weekend|the weekend/iu, "saturday"],

@@ -65,6 +65,8 @@ const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
   [new RegExp(`\\bevery other (${DAY_LIST})`), (m) => withDays({ parts: ["FREQ=WEEKLY", "INTERVAL=2"] }, daysIn(m[1]!))],
   [new RegExp(`\\b(?:every|each) (${DAY_LIST})(?: (morning|afternoon|evening|night))?`), (m) => ({ ...withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!)), hour: m.at(-1) ? PARTS[m.at(-1)!] : undefined })],
   [new RegExp(`\\b(?:on )?(sundays|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays)\\b`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
+  // "gym mon wed fri": several weekdays are a weekly schedule
+  [new RegExp(`\\b(?:on )?(${DAY}(?:(?:,|,? and|,? &| ,|\\s)\\s*${DAY})+)`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
   [/\bevery (\d+|other) (hour|day|week|month|year)s?\b/, (m) => {
     const interval = m[1] === "other" ? 2 : Number(m[1]);
     return { parts: [`FREQ=${frequency(m[2]!)}`, ...(interval > 1 ? [`INTERVAL=${interval}`] : [])] };

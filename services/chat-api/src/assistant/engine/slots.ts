@@ -15,7 +15,7 @@ const PRIORITY_PHRASES: [RegExp, Priority][] = [
   [/\(?\b(?:its |it's |it is |this is )?not (?:that |very |so |too )?(?:urgent|important)\)?|\bno rush\b|\bno hurry\b|\b(?:with )?(?:a )?low[- ]priority\b:?|\bpriority:? low\b|(?:^|\s)!low\b|\bp[34]\b|\blow prio\b/i, "low"],
   [/\bno priority\b/i, "none"],
   [/(?:^|\s)!(?:medium|med)\b|\b(?:with )?(?:a )?medium[- ]priority\b:?|\bpriority:? medium\b|\bp2\b/i, "medium"],
-  [/(?:^|\s)!(?:high|urgent|important)\b|\b(?:its |it's |it is )?(?:very |super |really |bohat |bahut )?(?:urgent(?:ly)?|important|asap)\b:?|\b(?:with )?(?:a )?high[- ]priority\b:?|\bpriority:? high\b|\bp1\b|\bhigh prio\b/i, "high"],
+  [/(?:^|\s)!(?:high|urgent|important)\b|\b(?:its |it's |it is )?(?:very |super |really |bohat |bahut )?(?:urgent(?:ly)?|important|asap)\b(?:!+|:)?|(?:^|\s)!{2,}(?=\s|$)|\b(?:with )?(?:a )?high[- ]priority\b:?|\bpriority:? high\b|\bp1\b|\bhigh prio\b/i, "high"],
 ];
 
 /** "set the priority of pay rent to low": a bare level counts once the word priority was said. */

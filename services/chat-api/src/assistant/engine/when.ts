@@ -27,6 +27,9 @@ export interface FoundWhen {
   nextWeek?: boolean;
 }
 
+/** Things done in the evening: "dinner at 8" is 20:00. */
+const EVENING_THINGS = /\b(?:dinner|supper|party|drinks|movie|concert|iftar|date night)\b/i;
+
 const PARTS: Record<string, number> = { morning: 9, noon: 12, afternoon: 14, evening: 18, night: 21, tonight: 21, midnight: 0 };
 
 /** `part`: a part of the day said elsewhere ("every night" at 10), which decides am/pm. */
@@ -82,7 +85,7 @@ export function findWhen(text: string, now: Date, timeZone: string, part?: strin
     if (givesTime) {
       let hour = start.get("hour")!;
       const minute = start.get("minute") ?? 0;
-      if (!start.isCertain("meridiem")) hour = guessHour(hour, partName, found.text);
+      if (!start.isCertain("meridiem")) hour = guessHour(hour, partName ?? (EVENING_THINGS.test(text) ? "evening" : undefined), found.text);
       time = { hour, minute };
     }
   }
