@@ -138,7 +138,6 @@ class Turn {
   newTask(): TurnPlan {
     const { title, input } = newTaskFields(this.parsed, this.context);
     if (!title) return this.answer(REPLIES.noTitle);
-    if (REMIND_WORDS.test(polite(this.parsed.rest)) && input.dueAt) input.remindAt = input.dueAt;
     return this.act([{ tool: "add_task", input }]);
   }
 
@@ -165,6 +164,8 @@ function newTaskFields(parsed: ParsedMessage, clock: Clock): { title: string; in
       input.dueAt = firstOccurrence(recurrence, clock.now, clock.timeZone, when?.time?.hour ?? recurrence.hour, when?.time?.minute);
     } else input.dueAt = when.iso;
   } else if (when) input.dueAt = when.iso;
+  // "remind me ...", "yaad dilana": the reminder is at the due time.
+  if (REMIND_WORDS.test(polite(parsed.rest)) && input.dueAt) input.remindAt = input.dueAt;
   if (parsed.priority) input.priority = parsed.priority.priority;
   if (parsed.tags.length > 0) input.tags = parsed.tags;
   const title = cleanTitle(parsed.rest);
@@ -326,7 +327,9 @@ function listFilters(turn: Turn): Record<string, unknown> {
 export function parseTaskLine(text: string, clock: Clock): { title: string; input: Record<string, unknown>; words: Record<string, string> } {
   const parsed = parseMessage(text, clock);
   const { title, input } = newTaskFields(parsed, clock);
-  return { title, input, words: { ...(title ? { title } : {}), ...parsed.words } };
+  const words: Record<string, string> = { ...(title ? { title } : {}), ...parsed.words };
+  if (input.remindAt && parsed.words.dueAt) words.remindAt = parsed.words.dueAt;
+  return { title, input, words };
 }
 
 function stripReferenceWords(phrase: string): string {

@@ -45,8 +45,16 @@ export function parseMessage(message: string, clock: Clock): ParsedMessage {
       text = text.slice(0, start) + " ".repeat(end - start) + text.slice(end);
     }
   };
-  const said = (spans: [number, number][]) =>
-    [...spans].sort((a, b) => a[0] - b[0]).map(([start, end]) => working.original(start, end).trim()).filter(Boolean).join(" … ");
+  // The words as typed; overlapping or neighbouring spans read as one phrase.
+  const said = (spans: [number, number][]) => {
+    const merged: [number, number][] = [];
+    for (const [start, end] of [...spans].sort((a, b) => a[0] - b[0])) {
+      const last = merged.at(-1);
+      if (last && (start <= last[1] || working.text.slice(last[1], start).trim() === "")) last[1] = Math.max(last[1], end);
+      else merged.push([start, end]);
+    }
+    return merged.map(([start, end]) => working.original(start, end).trim()).filter(Boolean).join(" … ");
+  };
 
   const tags = findTags(text);
   if (tags.tags.length > 0) {
