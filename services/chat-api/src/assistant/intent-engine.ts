@@ -56,7 +56,8 @@ function polite(text: string): string {
   for (let previous = ""; previous !== out; ) {
     previous = out;
     out = out
-      .replace(/^(?:please|pls|plz|plzz|kindly|hey|hi|ok|okay|so|um|umm|can you|can u|could you|could u|would you|will you|bhai|yaar|yar|assistant)[\s,]+/i, "")
+      .replace(/^(?:please|pls|plz|plzz|kindly|hey|hi|ok|okay|so|um|umm|thanks|thank you|thx|can you|can u|could you|could u|would you|will you|bhai|yaar|yar|assistant)[\s,]+/i, "")
+      .replace(/[\s,]+(?:at )?(?:the )?same time$/i, "")
       .replace(/[\s,]+(?:please|pls|plz|thanks|thx|bhai|yaar)$/i, "")
       .replace(/[\s.!?؟۔]+$/u, "")
       .trim();
@@ -80,7 +81,7 @@ class Turn {
   ) {
     this.language = parsed.language;
     this.memory = context.memory ?? {};
-    this.kept = { listed: this.memory.listed, touched: this.memory.touched, undo: this.memory.undo };
+    this.kept = { listed: this.memory.listed, touched: this.memory.touched, undo: this.memory.undo, lastTool: this.memory.lastTool };
   }
 
   answer(reply: Record<Language, string> | string, next: ConversationMemory = this.kept): TurnPlan {
@@ -181,6 +182,18 @@ function span(amount: string | undefined, unit: string | undefined): number {
 const HANDLERS: Record<IntentName, Handler> = {
   help: (turn) => turn.answer(REPLIES.help),
   greet: (turn) => turn.answer(GREETING),
+  dismiss: (turn) => turn.answer(REPLIES.cancelled),
+  also: (turn, groups) => {
+    // "and call mom too": the last command again, on another task
+    const tool = turn.memory.lastTool;
+    if (!tool || !["complete_task", "delete_task", "reopen_task"].includes(tool) || !turn.resolves(groups.target!)) return undefined;
+    return turn.onTasks(groups.target!, tool);
+  },
+  shift: (turn, groups) => {
+    const amount = groups.amount === "a couple of" ? "2" : groups.amount;
+    const delay = span(amount, groups.unit!.replace(/^min.*/, "m"));
+    return turn.onTasks(groups.target ?? "it", "update_task", (task) => ({ dueAt: new Date((task?.dueAt ? Date.parse(task.dueAt) : turn.context.now.getTime()) + delay).toISOString() }));
+  },
   undo: (turn) => {
     const calls = turn.memory.undo;
     // "undo it" with nothing to take back still means "reopen it".
@@ -209,7 +222,7 @@ const HANDLERS: Record<IntentName, Handler> = {
   },
   clearReminder: (turn, groups) => turn.onTasks(groups.target ?? "it", "set_reminder", () => ({ remindAt: null })),
   stopRecurrence: (turn, groups) => turn.onTasks(groups.target ?? "it", "set_recurrence", () => ({ recurrence: null })),
-  rename: (turn, groups) => turn.onTasks(groups.target!, "update_task", () => ({ title: unquote(groups.title!) })),
+  rename: (turn, groups) => turn.onTasks(groups.target ?? "it", "update_task", () => ({ title: unquote(groups.title!) })),
   clearDue: (turn, groups) => turn.onTasks(groups.target!, "update_task", () => ({ dueAt: null })),
   tag: (turn, groups) => {
     const tags = groups.tags!.split(/,|\band\b|\s+/).map((tag) => tag.replace(/^#/, "").trim().toLowerCase()).filter(Boolean);
@@ -283,7 +296,7 @@ function listFilters(turn: Turn): Record<string, unknown> {
   const lower = turn.parsed.working.text.toLowerCase();
   const { context, parsed } = turn;
   const input: Record<string, unknown> = {};
-  if (/\b(?:completed|done|finished|mukammal|ho gaye|ho gaya)\b|مکمل|ختم شدہ/u.test(lower)) input.status = "completed";
+  if (/\b(?:completed|done|finish|finished|mukammal|ho gaye|ho gaya)\b|مکمل|ختم شدہ/u.test(lower)) input.status = "completed";
   else if (/\b(?:all tasks|all my tasks|including completed|everything)\b/.test(lower)) input.status = "all";
   const priority = parsed.priority ?? findPriority(lower);
   if (priority) input.priority = priority.priority;
@@ -462,6 +475,7 @@ export function describeResults(
       touched: touched.length > 0 ? touched : plan.memory.touched,
       pending: plan.memory.pending,
       undo: undoing ? undefined : changed ? undo : plan.memory.undo,
+      lastTool: plan.calls.at(-1)?.tool ?? plan.memory.lastTool,
     },
   };
 }

@@ -42,6 +42,8 @@ export interface ConversationMemory {
   pending?: PendingQuestion;
   /** The calls that take back the last change the assistant made ("undo"). */
   undo?: PlannedCall[];
+  /** The tool the last turn used ("and call mom too" repeats it). */
+  lastTool?: ToolName;
 }
 
 export interface TurnContext {

@@ -8,6 +8,9 @@
 export type IntentName =
   | "help"
   | "greet"
+  | "dismiss"
+  | "also"
+  | "shift"
   | "undo"
   | "deleteAll"
   | "snooze"
@@ -58,6 +61,25 @@ export const INTENTS: Intent[] = [
     ur: [/^(?:سلام|السلام علیکم|شکریہ|مہربانی|ٹھیک ہے|اچھا|خدا حافظ|اللہ حافظ|جزاک اللہ)$/u],
   },
   {
+    name: "dismiss",
+    whole: true,
+    en: [/^(?:cancel|never ?mind|nvm|forget it|stop|leave it|no thanks|nothing)$/],
+    roman: [/^(?:rehne do|chhoro|chodo|kuch nahi|koi baat nahi)$/],
+    ur: [/^(?:رہنے دو|چھوڑو|کچھ نہیں)$/u],
+  },
+  {
+    name: "also",
+    whole: true,
+    en: [/^(?:and|also|plus|same for|same with|and also) (?<target>.+?)(?: too| as well| also)?$/],
+    roman: [/^(?:aur|or) (?<target>.+?)(?: bhi)$/],
+    ur: [/^(?:اور) (?<target>.+?)(?: بھی)$/u],
+  },
+  {
+    name: "shift",
+    whole: true,
+    en: [/^(?:postpone|push|delay|move|shift|bump|push back)(?: (?<target>.+?))? (?:by|for) (?<amount>\d+|an?|one|a couple of) (?<unit>minutes?|mins?|hours?|hrs?|days?|weeks?)(?: later)?$/],
+  },
+  {
     name: "undo",
     whole: true,
     en: [/^(?:undo|undo (?:that|it|this|please|the last (?:one|change))|revert(?: that| it)?|oops,? undo|take that back|undo last)$/],
@@ -94,6 +116,8 @@ export const INTENTS: Intent[] = [
     name: "stopRecurrence",
     en: [
       /^(?:stop|cancel|end) (?:repeating|recurring|the recurrence(?: of| for)?|recurrence(?: of| for)?|the repeat(?: of| for)?)(?: (?<target>.+))?$/,
+      /^(?:stop|cancel) (?<target>.+?) (?:from )?(?:repeating|recurring)$/,
+      /^(?:no longer|don'?t|do not|never) (?:repeat|recur) (?<target>.+)$/,
       /^make (?<target>.+?) (?:not recurring|non-recurring|not repeat(?:ing)?|one-off|a one-off|one time)$/,
       /^(?<target>.+?) should (?:no longer|not|stop) (?:repeat|recur)(?:ing)?$/,
       /^(?:remove|clear) (?:the )?(?:recurrence|repeat)(?: (?:of|from|for) (?<target>.+))?$/,
@@ -105,7 +129,7 @@ export const INTENTS: Intent[] = [
     whole: true,
     en: [
       /^(?:rename|retitle) (?<target>.+?) (?:to|as) (?<title>.+)$/,
-      /^change (?:the )?(?:title|name) of (?<target>.+?) to (?<title>.+)$/,
+      /^change (?:the )?(?:title|name)(?: of (?<target>.+?))? to (?<title>.+)$/,
       /^(?:call|name) (?<target>it|that|this) (?<title>.+)$/,
     ],
     roman: [/^(?<target>.+?) ka naam (?<title>.+?) (?:rakh do|kar do|rakho)$/],
@@ -123,7 +147,8 @@ export const INTENTS: Intent[] = [
     name: "list",
     en: [
       /^(?:show|list|display|view|give me|what are|which tasks|todo list|to do list|to-do list|what's left|whats left|what is left|what's next|whats next)\b/,
-      /^(?:what|whats|what's|what is|what do|do i|do we|what should|what have|what will|is there|are there|anything|any)\b.*\b(?:i have|i got|have|got|anything|tasks?|todos?|to-dos?|due|on|plate|left|do|list|agenda|schedule|overdue|pending|open|done|completed|finished|urgent|planned|coming up|next|today|tomorrow)\b/,
+      /^what (?:did|have) i (?:finish|finished|complete|completed|do|done)\b/,
+      /^(?:what|whats|what's|what is|what do|do i|do we|what should|what have|what will|is there|are there|anything|any|how many|how much)\b.*\b(?:i have|i got|have|got|anything|tasks?|todos?|to-dos?|due|on|plate|left|do|list|agenda|schedule|overdue|pending|open|done|completed|finished|urgent|planned|coming up|next|today|tomorrow)\b/,
       /^(?:anything|any tasks?|something|any(?:thing)? (?:else|due|left|pending|on))$/,
       /^(?:my )?(?:tasks|todos|to-dos|to do list|todo list|agenda|list|schedule|stuff)(?: (?:pls|please|plz|for|now))*$/,
     ],
@@ -149,6 +174,8 @@ export const INTENTS: Intent[] = [
   {
     name: "complete",
     en: [
+      /^(?:mark|set|check|tick)(?: (?:it|this|that))? (?:as )?(?:done|complete|completed|finished|off)$/,
+      /^(?:it'?s|that'?s|thats|this is|it is|all) (?:done|finished|complete|completed)(?: now)?$/,
       /^(?:mark|set|check|tick) (?<target>.+?) (?:as )?(?:done|complete|completed|finished|off)$/,
       /^(?:complete|finish|finished|done with|check off|tick off|close|i'?ve done|i have done|i (?:finished|completed|did)|i'?m done with|completed|done) (?!(?:kar|kr|karo|kro|do|kardo|hai|ho)\b)(?<target>.+)$/,
       new RegExp(`^(?<target>.+?) (?:is |are |was )?(?:${DONE_EN})(?: now| already)?$`),
@@ -194,6 +221,8 @@ export const INTENTS: Intent[] = [
       /^(?:actually|no|nah|wait|sorry|oops|hmm|instead|rather|change of plan)?[,!]?\s*(?:(?:make|change|set|move|push|shift|put|switch|bump|reschedule|postpone|delay) (?:it|that|this|them)|do (?:it|that))?(?: (?:to|for|as|back to|back))?(?: instead)?$/,
       /^(?:make|mark|set|change|switch|put|move|reschedule|postpone|push|shift|delay|bump|change (?:the )?(?:due date|date|time|priority) (?:of|for)|set (?:the )?(?:due date|priority) (?:of|for)|set (?:the )?priority (?:of|for|on)) (?<target>.+?)(?: (?:recur|repeat|recurring|repeating))?(?: (?:to|until|till|for|as|back to|back|into|on))?(?: instead)?$/,
       /^(?<target>.+?) (?:is (?:now )?due|should be due|should (?:repeat|recur)|is now|should be)$/,
+      /^(?:move|push|shift|reschedule|postpone|delay|bump)(?: (?:it|that|this))?(?: (?:to|till|until|for|back to|back))?$/,
+      /^(?:change|set|move|update) (?:the )?(?:time|date|due date|deadline|due time|day)(?: (?:of|for) (?<target>.+?))?(?: to)?$/,
     ],
     roman: [
       new RegExp(`^(?:nahi|nahin|nai|na)?,? ?(?:(?<target>.+?) )?(?:ko )?(?:pe |par |ko )?(?:shift|move|change|postpone|transfer|set)? ?${DO}$`),
@@ -209,16 +238,13 @@ export const INTENTS: Intent[] = [
   },
 ];
 
-/** Every intent whose words match, in table order, with what its patterns captured: the planner takes the first that applies. */
+/** Every pattern that matches, in table order, with what it captured: the planner takes the first that applies. */
 export function* classify(whole: string, rest: string): Generator<{ intent: IntentName; groups: Record<string, string | undefined> }> {
   for (const intent of INTENTS) {
     const text = intent.whole ? whole : rest;
     for (const pattern of [...(intent.en ?? []), ...(intent.roman ?? []), ...(intent.ur ?? [])]) {
       const match = new RegExp(pattern.source, `${pattern.flags.replace("i", "")}i`).exec(text);
-      if (match) {
-        yield { intent: intent.name, groups: { ...match.groups } };
-        break;
-      }
+      if (match) yield { intent: intent.name, groups: { ...match.groups } };
     }
   }
 }

@@ -52,6 +52,13 @@ export function resolveTasks(
     }
     return { kind: "tasks", ids: [...new Set(ids)] };
   }
+  // "call mom and gym": two titles, unless the whole phrase is one title ("call mom and dad").
+  if (pieces.length > 1 && !tasks.some((task) => task.title.toLowerCase().includes(english.toLowerCase()))) {
+    const each = pieces.map((piece) => resolveOne(piece, memory, tasks, preferStatus));
+    if (each.every((one) => one.kind === "tasks" && one.ids.length === 1)) {
+      return { kind: "tasks", ids: [...new Set(each.flatMap((one) => (one.kind === "tasks" ? one.ids : [])))] };
+    }
+  }
   return resolveOne(english, memory, tasks, preferStatus);
 }
 
