@@ -183,12 +183,12 @@ export const INTENTS: Intent[] = [
       /^(?:i )?(?:called|paid|bought|sent|wrote|booked|cleaned|fixed|submitted|emailed|picked up|returned|renewed|washed|watered|took|went to|filed|posted) (?<past>.+)$/,
     ],
     roman: [
-      new RegExp(`^(?:(?<target>.+?) )?(?:${DONE_ROMAN})$`),
+      new RegExp(`^(?:(?<target>.+?) )?(?:${DONE_ROMAN})(?: hai| he)?$`),
       new RegExp(`^(?<target>.+?) (?:ko )?(?:mukammal|complete|done|khatam|poora|pura) ${DO}$`),
       new RegExp(`^(?:mukammal|complete|done) ${DO}$`),
     ],
     ur: [
-      new RegExp(`^(?:(?<target>.+?) )?(?:${DONE_UR})$`, "u"),
+      new RegExp(`^(?:(?<target>.+?) )?(?:${DONE_UR})(?: ہے)?$`, "u"),
       new RegExp(`^(?:(?<target>.+?) )?(?:کو )?(?:مکمل|پورا|ختم) ${DO_UR}$`, "u"),
     ],
   },

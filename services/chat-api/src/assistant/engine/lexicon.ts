@@ -31,7 +31,10 @@ const ROMAN_DAYS: [string, string][] = [
 const URDU_DAYS: [string, string][] = [
   ["پیر|سوموار", "monday"], ["منگل", "tuesday"], ["بدھ", "wednesday"], ["جمعرات", "thursday"], ["جمعہ|جمعے", "friday"], ["اتوار", "sunday"],
 ];
-const DAY_WORDS: [string, string][] = [...ROMAN_DAYS, ...URDU_DAYS, ["hafte ko|hafta ko|ہفتے کو|ہفتہ کو", "saturday"]];
+/** hafta is Saturday and also a week: Saturday only as "hafte ko". */
+const SATURDAY: [string, string] = ["hafte|hafta|ہفتے|ہفتہ", "saturday"];
+const DAY_WORDS: [string, string][] = [...ROMAN_DAYS, ...URDU_DAYS, SATURDAY];
+const WEEKDAY = [...ROMAN_DAYS, ...URDU_DAYS].map(([words]) => words).join("|");
 const ANY_DAY = DAY_WORDS.map(([words]) => words).join("|");
 const dayOf = (word: string) => DAY_WORDS.find(([words]) => new RegExp(`^(?:${words})$`, "iu").test(word.trim()))?.[1] ?? word;
 
@@ -51,7 +54,8 @@ const RULES: Rule[] = [
   [/(?:har subah|ہر صبح)/iu, "every morning"],
   [/(?:har raat|ہر رات)/iu, "every night"],
   [/(?:har shaam|har sham|ہر شام)/iu, "every evening"],
-  [new RegExp(`(?:har|ہر) (${ANY_DAY.replace(/\|hafte ko\|hafta ko\|ہفتے کو\|ہفتہ کو/, "")})${ON}`, "iu"), (day) => `every ${dayOf(day)}`],
+  [new RegExp(`(?:har|ہر) (?:hafte|ہفتے) (${WEEKDAY})${ON}`, "iu"), (day) => `every ${dayOf(day)}`],
+  [new RegExp(`(?:har|ہر) (${WEEKDAY})${ON}`, "iu"), (day) => `every ${dayOf(day)}`],
   [/(?:har hafte|har hafta|ہر ہفتے|ہفتہ وار)/iu, "every week"],
   [/(?:har mahine|har maheene|ہر مہینے|ماہانہ)/iu, "every month"],
   [/(?:har saal|ہر سال|سالانہ)/iu, "every year"],
@@ -71,7 +75,7 @@ const RULES: Rule[] = [
   [/(?:shaam|sham|شام)(?: (?:ko|کو|mein|میں))?/iu, "evening"],
   [/(?:raat|رات)(?: (?:ko|کو|mein|میں))?/iu, "night"],
   // days
-  [new RegExp(`(?:agle|agla|aglay|اگلے) (${ANY_DAY})${ON}`, "iu"), (day) => `next ${dayOf(day)}`],
+  [new RegExp(`(?:agle|agla|aglay|اگلے) (${WEEKDAY})${ON}`, "iu"), (day) => `next ${dayOf(day)}`],
   [/(?:agle|agla|اگلے) (?:hafte|hafta|ہفتے)(?: (?:tak|تک))?/iu, "next week"],
   [/(?:is|اس) (?:hafte|ہفتے)/iu, "this week"],
   [/(?:agle|اگلے) (?:mahine|مہینے)/iu, "next month"],

@@ -46,7 +46,7 @@ const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
     return { parts: ["FREQ=MONTHLY", `BYDAY=${ORDINALS[m[1]!]}${CODES[day]}`], byWeekday: [day] };
   }],
   [/\b(?:on )?the (\d{1,2}|last)(?:st|nd|rd|th)? (?:day )?of (?:every|each) month\b|\b(?:every|each) month on the (\d{1,2})(?:st|nd|rd|th)?\b|\bmonthly on the (\d{1,2})(?:st|nd|rd|th)?\b/, (m) => {
-    const day = Number(m[1] ?? m[2] ?? m[3]);
+    const day = m[1] === "last" ? -1 : Number(m[1] ?? m[2] ?? m[3]);
     return { parts: ["FREQ=MONTHLY", `BYMONTHDAY=${day}`], byMonthDay: day };
   }],
   [new RegExp(`\\b(?:every|each) year on ${MONTH} (\\d{1,2})(?:st|nd|rd|th)?\\b|\\b(?:every|each) year on (\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTH}\\b|\\b(?:every|each) ${MONTH} (\\d{1,2})(?:st|nd|rd|th)?\\b`), (m) => {

@@ -22,7 +22,7 @@ const LEADING = new RegExp(
     "alert me to", "alert me about(?: the)?", "alert me", "nudge me to", "nudge me",
     "set (?:a |an |the )?reminder (?:for|to|about|of)", "set (?:a |an |the )?reminder", "reminder to", "reminder for", "reminder about(?: the)?", "reminder",
     "schedule(?: (?:a|an))?",
-    "mujhe", "mjhe", "mujhay", "مجھے", "meri", "mera",
+    "mujhe", "mjhe", "mujhay", "مجھے", "meri", "mera", "yaad se", "یاد سے",
     "yaad (?:dilana|dila dena|dilao|dilaen|dilayen|karwana|karana|kara dena|rakhna)", "remind (?:kar dena|karna|karo|kar do)",
     "یاد (?:دلانا|دلا دینا|دلاؤ|دلائیں|کروانا|کرانا)",
     "ke", "keh", "کہ", "that", "about(?: the| my)?",
