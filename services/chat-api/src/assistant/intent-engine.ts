@@ -239,7 +239,12 @@ const HANDLERS: Record<IntentName, Handler> = {
   },
   delete: (turn, groups) => turn.unlessNewTask(groups.target) ?? turn.onTasks(groups.target ?? "it", "delete_task"),
   details: (turn, groups) => turn.onTasks(groups.target!, "get_task"),
-  search: (turn, groups) => turn.act([{ tool: "list_tasks", input: { q: unquote(groups.q!) } }]),
+  search: (turn, groups) => {
+    // "find a plumber tomorrow", "look for a new job": something to do, not a search of the list
+    const { when, recurrence, priority } = turn.parsed;
+    if (when || recurrence || priority || /^(?:a|an) /i.test(groups.q!)) return turn.newTask();
+    return turn.act([{ tool: "list_tasks", input: { q: unquote(groups.q!) } }]);
+  },
   list: (turn) => turn.act([{ tool: "list_tasks", input: listFilters(turn) }]),
   remindExisting: (turn, groups) => {
     const target = groups.target!;

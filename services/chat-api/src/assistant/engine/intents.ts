@@ -146,7 +146,9 @@ export const INTENTS: Intent[] = [
   {
     name: "list",
     en: [
-      /^(?:show|list|display|view|give me|what are|which tasks|todo list|to do list|to-do list|what's left|whats left|what is left|what's next|whats next)\b/,
+      /^(?:display|view|give me|what are|which tasks|todo list|to do list|to-do list|what's left|whats left|what is left|what's next|whats next)\b/,
+      // "show up at the party", "list items for the trip" are things to do
+      /^(?:show|list)(?: me)?(?:$| (?:my|all|every|the (?:tasks|todos|list)|tasks|todos|to-dos|everything|pending|open|completed|done|finished|overdue|urgent|high|low|today|tomorrow|this|them|stuff|what|what's|whats|newest|oldest|latest|top|first|by|sorted)\b| [\p{L}\d_-]+ (?:tasks|stuff|items|todos|things)$)/u,
       /^what (?:did|have) i (?:finish|finished|complete|completed|do|done)\b/,
       /^(?:what|whats|what's|what is|what do|do i|do we|what should|what have|what will|is there|are there|anything|any|how many|how much)\b.*\b(?:i have|i got|have|got|anything|tasks?|todos?|to-dos?|due|on|plate|left|do|list|agenda|schedule|overdue|pending|open|done|completed|finished|urgent|planned|coming up|next|today|tomorrow)\b/,
       /^(?:anything|any tasks?|something|any(?:thing)? (?:else|due|left|pending|on))$/,
@@ -232,7 +234,7 @@ export const INTENTS: Intent[] = [
   },
   {
     name: "question",
-    en: [/^(?:what|whats|what's|why|how|who|when|where|which|is|are|was|were|will|would|can|could|should|do|does|did|am)\b.*/],
+    en: [/^(?:what|whats|what's|why|how|who|when|where|which|is|are|was|were|will|would|can|could|should|am|(?:do|does|did) (?:i|you|u|we|they|it|he|she))\b.*/],
     roman: [/^(?:kya|kia|kaise|kese|kab|kahan|kyun|kaun|kon)\b/],
     ur: [/^(?:کیا|کیسے|کب|کہاں|کیوں|کون)/u],
   },
