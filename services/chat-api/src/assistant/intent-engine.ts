@@ -211,6 +211,8 @@ const HANDLERS: Record<IntentName, Handler> = {
   snooze: (turn, groups) => {
     const delay = span(groups.amount, groups.unit);
     const now = turn.context.now.getTime();
+    const when = turn.parsed.when;
+    if (when) return turn.onTasks("it", "set_reminder", () => ({ remindAt: when.iso }));
     return turn.onTasks("it", "set_reminder", (task) => {
       const from = task?.remindAt ? Math.max(now, Date.parse(task.remindAt)) : now;
       return { remindAt: new Date(from + delay).toISOString() };

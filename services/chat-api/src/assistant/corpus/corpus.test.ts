@@ -10,7 +10,8 @@ import { mismatch, NOW, readCorpus, SEEDS, ZONE, type Case, type Outcome, type S
  * failures are printed) and of the held-out part (only its score, unless
  * CORPUS_SHOW_HELDOUT=1), and fails below the floors.
  */
-const FLOOR = { train: 0.9, heldout: 0.8 };
+// Issue 16 asks 90 % of the held-out part; the training part must not slip either.
+const FLOOR = { train: 0.95, heldout: 0.9 };
 
 const parts = {
   train: readCorpus(await Bun.file(new URL("./train.txt", import.meta.url)).text()),

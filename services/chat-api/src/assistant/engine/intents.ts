@@ -96,7 +96,10 @@ export const INTENTS: Intent[] = [
   {
     name: "snooze",
     whole: true,
-    en: [/^snooze(?: (?:it|that|this|the reminder|reminder))?(?: (?:for|by))?(?: (?<amount>\d+|an?|one|half an?) ?(?<unit>min|mins|minute|minutes|m|hour|hours|hr|hrs|h))?$/],
+    en: [
+      /^snooze(?: (?:it|that|this|the reminder|reminder))?(?: (?:for|by))?(?: (?<amount>\d+|an?|one|half an?) ?(?<unit>min|mins|minute|minutes|m|hour|hours|hr|hrs|h))?$/,
+      /^(?:snooze(?: (?:it|that|this|the reminder|reminder))? (?:until|till|to|for|at|in) .+|remind me again(?: (?:in|at|until|tomorrow|tonight|later).*)?|ask me again .+)$/,
+    ],
     roman: [/^(?:isko |ise )?(?<amount>\d+) ?(?<unit>minute|min|mins|ghante|ghanta) (?:baad|bad) (?:yaad dilana|dobara yaad dilana|phir yaad dilana)$/],
   },
   {
