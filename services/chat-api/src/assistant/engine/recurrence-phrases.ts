@@ -18,7 +18,7 @@ export interface FoundRecurrence {
 const DAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
 const CODES = ["SU", "MO", "TU", "WE", "TH", "FR", "SA"];
 const DAY = "(sun|mon|tue|tues|wed|thu|thur|thurs|fri|sat)(?:day|nesday|sday|urday|rsday)?s?\\b";
-const DAY_LIST = `${DAY}(?:(?:,|,? and|,? &| ,|\\s)\\s*${DAY})*`;
+const DAY_LIST = `${DAY}(?:(?:,|,? and|,? &| ,|\\/|\\s)\\s*${DAY})*`;
 const MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
 const MONTH = "(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*";
 const ORDINALS: Record<string, number> = { first: 1, "1st": 1, second: 2, "2nd": 2, third: 3, "3rd": 3, fourth: 4, "4th": 4, last: -1 };
@@ -41,7 +41,7 @@ interface Shape {
 
 /** Each phrase, most specific first, and the rule it means. */
 const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
-  [new RegExp(`\\b(?:on )?(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) ${DAY} of (?:every|each|the) month\\b`), (m) => {
+  [new RegExp(`\\b(?:every |each |on )?(?:the )?(first|1st|second|2nd|third|3rd|fourth|4th|last) ${DAY} of (?:every|each|the) month\\b`), (m) => {
     const day = dayIndex(m[2]!);
     return { parts: ["FREQ=MONTHLY", `BYDAY=${ORDINALS[m[1]!]}${CODES[day]}`], byWeekday: [day] };
   }],
@@ -66,7 +66,7 @@ const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
   [new RegExp(`\\b(?:every|each) (${DAY_LIST})(?: (morning|afternoon|evening|night))?`), (m) => ({ ...withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!)), hour: m.at(-1) ? PARTS[m.at(-1)!] : undefined })],
   [new RegExp(`\\b(?:on )?(sundays|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays)\\b`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
   // "gym mon wed fri": several weekdays are a weekly schedule
-  [new RegExp(`\\b(?:on )?(${DAY}(?:(?:,|,? and|,? &| ,|\\s)\\s*${DAY})+)`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
+  [new RegExp(`\\b(?:on )?(${DAY}(?:(?:,|,? and|,? &| ,|\\/|\\s)\\s*${DAY})+)`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
   [/\bevery (\d+|other) (hour|day|week|month|year)s?\b/, (m) => {
     const interval = m[1] === "other" ? 2 : Number(m[1]);
     return { parts: [`FREQ=${frequency(m[2]!)}`, ...(interval > 1 ? [`INTERVAL=${interval}`] : [])] };
@@ -119,8 +119,10 @@ export function findRecurrence(text: string, now: Date, timeZone: string): Found
 /** "for 10 days", "for the next 8 weeks", "3 times", "until June 15", "until end of january". */
 function findEnd(rest: string, shape: Shape, now: Date, timeZone: string): { part: string; span: [number, number] } | undefined {
   let match: RegExpExecArray | null;
-  if ((match = /\b(?:for (?:the next )?(\d+) (times|occurrences|hours|days|weeks|months|years)|(?:repeat )?(\d+) times)\b/.exec(rest))) {
-    const count = match[3] ? Number(match[3]) : countOf(Number(match[1]), match[2]!, shape);
+  if ((match = /\b(?:for (?:the next |the )?(\d+|a|an|one) (times?|occurrences?|hours?|days?|weeks?|months?|years?)|(?:repeat )?(\d+) times)\b/.exec(rest))) {
+    const amount = /^\d+$/.test(match[1] ?? "") ? Number(match[1]) : 1;
+    const unit = match[2]?.endsWith("s") ? match[2] : `${match[2]}s`;
+    const count = match[3] ? Number(match[3]) : countOf(amount, unit, shape);
     return { part: `COUNT=${count}`, span: [match.index, match.index + match[0].length] };
   }
   if ((match = new RegExp(`\\buntil (?:the )?end of ${MONTH}\\b(?: (\\d{4}))?`).exec(rest)) || (match = new RegExp(`\\buntil ${MONTH}\\b(?! \\d)(?: (\\d{4}))?`).exec(rest))) {

@@ -13,7 +13,7 @@ const LEADING = new RegExp(
     "can you", "can u", "could you", "could u", "would you", "will you", "u",
     "add(?: (?:a|an))?(?: new)?(?: (?:task|todo|to-do|item|reminder))?(?: (?:to|for|called|named|titled))?",
     "create(?: (?:a|an))?(?: new)?(?: (?:task|todo|to-do|item|reminder))?(?: (?:to|for|called|named|titled))?",
-    "new (?:task|todo|to-do|item|reminder)(?: (?:to|for|called|named|titled))?", "new", "نیا کام", "naya kaam",
+    "new (?:task|todo|to-do|item|reminder)(?: (?:to|for|called|named|titled))?", "new(?=\\s*:)", "نیا کام", "naya kaam",
     "(?:a |an )?(?:task|todo|to-do|to do)(?: (?:to|for|called|named|titled))?",
     "note to self", "note", "remember to", "remember 2", "remember", "put",
     "i need to", "i need 2", "need to", "need 2", "i have to", "i have 2", "have to", "i've got to", "ive got to", "got to", "i gotta", "gotta", "i must", "must", "i should", "i want to", "i wanna",
