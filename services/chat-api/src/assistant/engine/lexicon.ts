@@ -26,16 +26,18 @@ const num = (word: string) => NUMBER_WORDS[word.toLowerCase()] ?? word;
 
 const ROMAN_DAYS: [string, string][] = [
   ["peer|pir|somwar|somvar", "monday"], ["mangal|mangalwar", "tuesday"], ["budh|budhwar", "wednesday"],
-  ["jumeraat|jumerat|jumeraat|jumairat|jumaraat", "thursday"], ["jumma|juma|jumme", "friday"], ["itwar|itwaar|itvar|itwār", "sunday"],
+  ["jumeraat|jumerat|jumeraat|jumairat|jumaraat", "thursday"], ["jumma|juma|jumme|jumay|jummay|jumey", "friday"], ["itwar|itwaar|itvar|itwār", "sunday"],
 ];
 const URDU_DAYS: [string, string][] = [
   ["پیر|سوموار", "monday"], ["منگل", "tuesday"], ["بدھ", "wednesday"], ["جمعرات", "thursday"], ["جمعہ|جمعے", "friday"], ["اتوار", "sunday"],
 ];
 /** hafta is Saturday and also a week: Saturday only as "hafte ko". */
-const SATURDAY: [string, string] = ["hafte|hafta|ہفتے|ہفتہ", "saturday"];
+const SATURDAY: [string, string] = ["hafte|hafta|hafty|haftay|ہفتے|ہفتہ", "saturday"];
 const DAY_WORDS: [string, string][] = [...ROMAN_DAYS, ...URDU_DAYS, SATURDAY];
-const WEEKDAY = [...ROMAN_DAYS, ...URDU_DAYS].map(([words]) => words).join("|");
-const ANY_DAY = DAY_WORDS.map(([words]) => words).join("|");
+/** Longest spelling first, so "juma" does not stop "jumay" from matching. */
+const longestFirst = (lists: [string, string][]) => lists.flatMap(([words]) => words.split("|")).sort((a, b) => b.length - a.length).join("|");
+const WEEKDAY = longestFirst([...ROMAN_DAYS, ...URDU_DAYS]);
+const ANY_DAY = longestFirst(DAY_WORDS);
 const dayOf = (word: string) => DAY_WORDS.find(([words]) => new RegExp(`^(?:${words})$`, "iu").test(word.trim()))?.[1] ?? word;
 
 const ON = "(?:\\s+(?:ko|pe|par|tak|کو|پر|تک))?";
@@ -56,7 +58,7 @@ const RULES: Rule[] = [
   [/(?:har shaam|har sham|ہر شام)/iu, "every evening"],
   [new RegExp(`(?:har|ہر) (?:hafte|ہفتے) (${WEEKDAY})${ON}`, "iu"), (day) => `every ${dayOf(day)}`],
   [new RegExp(`(?:har|ہر) (${WEEKDAY})${ON}`, "iu"), (day) => `every ${dayOf(day)}`],
-  [/(?:har hafte|har hafta|ہر ہفتے|ہفتہ وار)/iu, "every week"],
+  [/(?:har hafte|har hafta|har hafty|har haftay|ہر ہفتے|ہفتہ وار)/iu, "every week"],
   [/(?:har mahine|har maheene|ہر مہینے|ماہانہ)/iu, "every month"],
   [/(?:har saal|ہر سال|سالانہ)/iu, "every year"],
   // relative times
@@ -75,8 +77,8 @@ const RULES: Rule[] = [
   [/(?:shaam|sham|شام)(?: (?:ko|کو|mein|میں))?/iu, "evening"],
   [/(?:raat|رات)(?: (?:ko|کو|mein|میں))?/iu, "night"],
   // days
-  [new RegExp(`(?:agle|agla|aglay|اگلے) (${WEEKDAY})${ON}`, "iu"), (day) => `next ${dayOf(day)}`],
-  [/(?:agle|agla|اگلے) (?:hafte|hafta|ہفتے)(?: (?:tak|تک))?/iu, "next week"],
+  [new RegExp(`(?:agle|agla|aglay|agly|اگلے) (${WEEKDAY})${ON}`, "iu"), (day) => `next ${dayOf(day)}`],
+  [/(?:agle|agla|aglay|agly|اگلے) (?:hafte|hafta|hafty|haftay|ہفتے)(?: (?:tak|تک))?/iu, "next week"],
   [/(?:is|اس) (?:hafte|ہفتے)/iu, "this week"],
   [/(?:agle|اگلے) (?:mahine|مہینے)/iu, "next month"],
   [new RegExp(`(?:parson|parso|parsun|پرسوں)${ON}`, "iu"), "the day after tomorrow"],
@@ -84,7 +86,7 @@ const RULES: Rule[] = [
   [new RegExp(`(?:aaj|aj|آج)${ON}`, "iu"), "today"],
   // a bare Roman weekday needs its postposition ("peer ko"): "peer review" is not a Monday
   [new RegExp(`(${ANY_DAY})(?:\\s+(?:ko|pe|par|tak|کو|پر|تک))`, "iu"), (day) => dayOf(day)],
-  [new RegExp(`(${URDU_DAYS.map(([words]) => words).join("|")})`, "u"), (day) => dayOf(day)],
+  [new RegExp(`(${longestFirst(URDU_DAYS)})`, "u"), (day) => dayOf(day)],
   // priority
   [/(?:zaroori|zaruri|zarori|urgent|ضروری|اہم) (?:nahi|nahin|نہیں)(?: (?:hai|ہے))?/iu, "not urgent"],
   [/(?:bohat |bahut |بہت )?(?:zaroori|zaruri|zarori|ahem|ahm|ضروری|اہم|فوری)(?: (?:hai|ہے))?/iu, "urgent"],
@@ -109,6 +111,7 @@ const RULES: Rule[] = [
   [/(in|within) (\d{1,3}) ?(?:hrs|hr)(?![\p{L}])/iu, (word, n) => `${word} ${n} hours`],
   // "make it 6": after a correction verb a bare number is an hour
   [/(make|change|move|push|set|shift) (it|that|this) (?:to |at )?(\d{1,2}(?::\d{2})?)(?=\s*[.!?]*$)/iu, (verb, ref, hour) => `${verb} ${ref} at ${hour}`],
+  [/(?:at|@) ?([01]\d|2[0-3])([0-5]\d)(?![\p{L}\d])/iu, (h, m) => `at ${h}:${m}`],
   [/@ ?(?=\d)/u, "at "],
 ];
 
