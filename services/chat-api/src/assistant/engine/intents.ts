@@ -237,9 +237,13 @@ export const INTENTS: Intent[] = [
   },
   {
     name: "question",
-    en: [/^(?:what|whats|what's|why|how|who|when|where|which|is|are|was|were|will|would|can|could|should|am|(?:do|does|did) (?:i|you|u|we|they|it|he|she))\b.*/],
-    roman: [/^(?:kya|kia|kaise|kese|kab|kahan|kyun|kaun|kon)\b/],
-    ur: [/^(?:کیا|کیسے|کب|کہاں|کیوں|کون)/u],
+    en: [
+      /^(?:what|whats|what's|why|how|who|when|where|which|is|are|was|were|will|would|can|could|should|am|(?:do|does|did) (?:i|you|u|we|they|it|he|she))\b.*/,
+      // a reference on its own says no action
+      /^(?:both|them|all of them|it|that|this|those|these|the same)$/,
+    ],
+    roman: [/^(?:kya|kia|kaise|kese|kab|kahan|kyun|kaun|kon)\b/, /^(?:dono|donon|isko|ye|yeh|wo)$/],
+    ur: [/^(?:کیا|کیسے|کب|کہاں|کیوں|کون)/u, /^(?:دونوں|اسے|یہ|وہ)$/u],
   },
 ];
 

@@ -25,7 +25,7 @@ export interface ParsedMessage {
 export type Clock = { now: Date; timeZone: string };
 
 const ROMAN_MARKERS =
-  /\b(?:hai|hain|kal|aaj|parson|karna|karni|karne|karwana|karwani|karani|kar do|kardo|kr do|ko|ka|ki|ke|mujhe|mjhe|mere|meri|mera|dikhao|dikha|baje|bje|ghante|subah|shaam|raat|dopahar|har roz|rozana|yaad|dilana|wala|wali|gaya|gya|isko|isey|ise|usko|nahi|nahin|kya|jana|lena|leni|lani|zaroori|kaam|hata|mita|mukammal|doosra|dusra|pehla|teesra|shukriya|shukria|madad|salam|salaam|agle|tareekh|mahine|hafte)\b/i;
+  /\b(?:hai|hain|kal|aaj|parson|karna|karni|karne|karwana|karwani|karani|kar do|kardo|kr do|ko|ka|ki|ke|mujhe|mjhe|mere|meri|mera|dikhao|dikha|baje|bje|ghante|subah|shaam|raat|dopahar|har roz|rozana|yaad|dilana|wala|wali|gaya|gya|isko|isey|ise|usko|nahi|nahin|kya|jana|lena|leni|lani|zaroori|kaam|hata|mita|mukammal|doosra|dusra|pehla|teesra|shukriya|shukria|madad|salam|salaam|agle|tareekh|mahine|hafte|dono|kro|krna|krni|bje|yad)\b/i;
 
 export function detectLanguage(text: string): Language {
   if (/[\u0600-\u06FF]/.test(text)) return "ur";
