@@ -45,8 +45,8 @@ const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
     const day = dayIndex(m[2]!);
     return { parts: ["FREQ=MONTHLY", `BYDAY=${ORDINALS[m[1]!]}${CODES[day]}`], byWeekday: [day] };
   }],
-  [/\b(?:on )?the (\d{1,2}|last)(?:st|nd|rd|th)? (?:day )?of (?:every|each) month\b|\b(?:every|each) month on the (\d{1,2})(?:st|nd|rd|th)?\b|\bmonthly on the (\d{1,2})(?:st|nd|rd|th)?\b/, (m) => {
-    const day = m[1] === "last" ? -1 : Number(m[1] ?? m[2] ?? m[3]);
+  [/\b(?:on )?the (\d{1,2}|last)(?:st|nd|rd|th)? (?:day )?of (?:every|each) month\b|\b(?:every|each) month on the (\d{1,2})(?:st|nd|rd|th)?\b|\bmonthly on the (\d{1,2})(?:st|nd|rd|th)?\b|\bevery (\d{1,2})(?:st|nd|rd|th)\b(?! (?:of|day|week|month|hour))/, (m) => {
+    const day = m[1] === "last" ? -1 : Number(m[1] ?? m[2] ?? m[3] ?? m[4]);
     return { parts: ["FREQ=MONTHLY", `BYMONTHDAY=${day}`], byMonthDay: day };
   }],
   [new RegExp(`\\b(?:every|each) year on ${MONTH} (\\d{1,2})(?:st|nd|rd|th)?\\b|\\b(?:every|each) year on (\\d{1,2})(?:st|nd|rd|th)? (?:of )?${MONTH}\\b|\\b(?:every|each) ${MONTH} (\\d{1,2})(?:st|nd|rd|th)?\\b`), (m) => {
@@ -67,8 +67,8 @@ const PHRASES: [RegExp, (match: RegExpExecArray) => Shape][] = [
   [new RegExp(`\\b(?:on )?(sundays|mondays|tuesdays|wednesdays|thursdays|fridays|saturdays)\\b`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
   // "gym mon wed fri": several weekdays are a weekly schedule
   [new RegExp(`\\b(?:on )?(${DAY}(?:(?:,|,? and|,? &| ,|\\/|\\s)\\s*${DAY})+)`), (m) => withDays({ parts: ["FREQ=WEEKLY"] }, daysIn(m[1]!))],
-  [/\bevery (\d+|other) (hour|day|week|month|year)s?\b/, (m) => {
-    const interval = m[1] === "other" ? 2 : Number(m[1]);
+  [/\bevery (\d+|other|second|2nd|third|3rd) (hour|day|week|month|year)s?\b/, (m) => {
+    const interval = m[1] === "other" || m[1] === "second" || m[1] === "2nd" ? 2 : m[1] === "third" || m[1] === "3rd" ? 3 : Number(m[1]);
     return { parts: [`FREQ=${frequency(m[2]!)}`, ...(interval > 1 ? [`INTERVAL=${interval}`] : [])] };
   }],
   [/\b(?:every|each) (morning|afternoon|evening|night)\b|\b(nightly)\b/, (m) => ({ parts: ["FREQ=DAILY"], hour: PARTS[m[1] ?? "night"] })],
