@@ -162,9 +162,10 @@ export const INTENTS: Intent[] = [
       /\b(?:kya|kia) (?:kaam|karna|karne|hai|hain|kya hai|schedule)\b/,
       /^(?:ka|ke|ki|کا|کے|کی)? ?(?:schedule|kaam|plan|list|شیڈول|کام)(?: (?:kya|kia) hai| کیا ہے)?$/u,
       /\b(?:ke|ka|ki) (?:kaam|tasks|schedule)$/,
+      /\b(?:baqi|baki|reh gaye|reh gae|pending) (?:hai|hain|he)\b/,
       /^(?:mere|meri|mera) (?:kaam|list|tasks|schedule)/,
     ],
-    ur: [/(?:دکھاؤ|دکھائیں|دکھا دو|بتاؤ|بتائیں|فہرست)/u, /کیا (?:کام|کرنا|ہے)/u, /^(?:کا|کے|کی)? ?(?:شیڈول|کام|پلان)(?: کیا ہے)?$/u, /(?:کے|کا|کی) (?:کام|شیڈول)$/u],
+    ur: [/(?:دکھاؤ|دکھائیں|دکھا دو|بتاؤ|بتائیں|فہرست)/u, /کیا (?:کام|کرنا|ہے)/u, /^(?:کا|کے|کی)? ?(?:شیڈول|کام|پلان)(?: کیا ہے)?$/u, /(?:کے|کا|کی) (?:کام|شیڈول)$/u, /(?:باقی|رہ گئے) (?:ہے|ہیں)/u],
   },
   {
     name: "reopen",

@@ -9,7 +9,7 @@ const E = "(?![\\p{L}\\p{M}\\p{N}])";
 
 const LEADING = new RegExp(
   `^(?:${[
-    "please", "pls", "plz", "plzz", "kindly", "hey", "ok", "okay", "so", "also", "and", "oh", "bhai", "yaar", "yar", "ye", "yeh", "یہ",
+    "please", "pls", "plz", "plzz", "kindly", "براہ کرم", "برائے مہربانی", "meherbani (?:kar ke|karke)", "hey", "ok", "okay", "so", "also", "and", "oh", "bhai", "yaar", "yar", "ye", "yeh", "یہ",
     "can you", "can u", "could you", "could u", "would you", "will you", "u",
     "add(?: (?:a|an))?(?: new)?(?: (?:task|todo|to-do|item|reminder))?(?: (?:to|for|called|named|titled))?",
     "create(?: (?:a|an))?(?: new)?(?: (?:task|todo|to-do|item|reminder))?(?: (?:to|for|called|named|titled))?",

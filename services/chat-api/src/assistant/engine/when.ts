@@ -55,6 +55,9 @@ export function findWhen(text: string, now: Date, timeZone: string, part?: strin
     day = { year: clock.year, month: clock.month, day: clock.day + toMonday };
     nextWeek = true;
     blank(match.index, match.index + match[0].length);
+  } else if ((match = /\b(?:on |by )?the (\d{1,2})(?:st|nd|rd|th)? of next month\b/i.exec(blanked))) {
+    day = { year: clock.year, month: clock.month + 1, day: Number(match[1]) };
+    blank(match.index, match.index + match[0].length);
   } else if ((match = /\b(?:on|by|before|until|till|due|for) the (\d{1,2})(?:st|nd|rd|th)\b(?! of)/i.exec(blanked))) {
     const wanted = Number(match[1]);
     if (wanted >= 1 && wanted <= 31) {
