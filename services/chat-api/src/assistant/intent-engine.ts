@@ -68,7 +68,7 @@ function polite(text: string): string {
 type Groups = Record<string, string | undefined>;
 type Handler = (turn: Turn, groups: Groups) => TurnPlan | undefined;
 
-const REMIND_WORDS = /^(?:(?:please |pls |can you |can u |could you )?(?:remind me|ping me|alert me|nudge me|set (?:a |an |the )?reminder|reminder|don'?t let me forget|do not let me forget))\b|(?:ya+d (?:dilana|dila dena|dilao|dilaen|dilayen|karwana|karana|kara dena|krwana|krana)|remind (?:kar dena|karna|karo|kar do)|یاد (?:دلانا|دلا دینا|دلاؤ|دلائیں|کروانا|کرانا))/i;
+const REMIND_WORDS = /^(?:(?:please |pls |can you |can u |could you )?(?:remind me|ping me|alert me|nudge me|set (?:a |an |the )?reminder|reminder|don'?t let me forget|do not let me forget|don'?t forget|do not forget))\b|(?:ya+d (?:dilana|dila dena|dilao|dilaen|dilayen|karwana|karana|kara dena|krwana|krana)|remind (?:kar dena|karna|karo|kar do)|یاد (?:دلانا|دلا دینا|دلاؤ|دلائیں|کروانا|کرانا))/i;
 const REFERENCE = /^(?:it|that|this|them|these|those|both|all|the same|isko|isey|ise|usko|use|ye|yeh|اسے|اس|یہ|اس کو)$/i;
 
 class Turn {

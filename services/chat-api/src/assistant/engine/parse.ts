@@ -36,7 +36,10 @@ const PART_BY_HOUR: Record<number, string> = { 9: "morning", 14: "afternoon", 18
 
 export function parseMessage(message: string, clock: Clock): ParsedMessage {
   const working = toWorking(message.replace(/\s+/g, " ").trim());
+  // Quoted words are the user's own: no slot is read inside them.
+  const quoted = [...working.text.matchAll(/["“]([^"”]+)["”]/g)].map((match): [number, number] => [match.index!, match.index! + match[0].length]);
   let text = working.text;
+  for (const [start, end] of quoted) text = text.slice(0, start) + "_".repeat(end - start) + text.slice(end);
   const cut: [number, number][] = [];
   const words: ParsedMessage["words"] = {};
   const take = (spans: [number, number][]) => {
@@ -76,6 +79,7 @@ export function parseMessage(message: string, clock: Clock): ParsedMessage {
     words.dueAt = said(when.spans);
     take(when.spans);
   }
+  for (const [start, end] of quoted) text = text.slice(0, start) + working.text.slice(start, end) + text.slice(end);
   const rest = text.replace(/\s+/g, " ").trim();
   return { language: detectLanguage(message), working, when, recurrence, priority, tags: tags.tags, rest, words };
 }

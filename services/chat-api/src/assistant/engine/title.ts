@@ -17,7 +17,7 @@ const LEADING = new RegExp(
     "(?:a |an )?(?:task|todo|to-do|to do)(?: (?:to|for|called|named|titled))?",
     "note to self", "note", "remember to", "remember 2", "remember", "put",
     "i need to", "i need 2", "need to", "need 2", "i have to", "i have 2", "have to", "i've got to", "ive got to", "got to", "i gotta", "gotta", "i must", "must", "i should", "i want to", "i wanna",
-    "don'?t forget to", "do not forget to", "don'?t let me forget to", "do not let me forget to", "don'?t let me forget", "do not let me forget",
+    "don'?t forget to", "do not forget to", "don'?t forget", "do not forget", "to (?:my|the) (?:list|todo list|to-do list|tasks)", "(?:my|the) (?:list|todo list|to-do list)(?=\\s*:)", "don'?t let me forget to", "do not let me forget to", "don'?t let me forget", "do not let me forget",
     "remind me to", "remind me 2", "remind me that", "remind me about(?: the)?", "remind me abt(?: the)?", "abt(?: the)?", "remind me of", "remind me", "ping me to", "ping me about(?: the)?", "ping me",
     "alert me to", "alert me about(?: the)?", "alert me", "nudge me to", "nudge me",
     "set (?:a |an |the )?reminder (?:for|to|about|of)", "set (?:a |an |the )?reminder", "reminder to", "reminder for", "reminder about(?: the)?", "reminder",
