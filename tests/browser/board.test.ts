@@ -92,15 +92,15 @@ describe.skipIf(skipBrowserTests)("the site in a browser", () => {
     await other.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: WAIT });
   });
 
-  test("quick add previews what the server read and creates exactly that", async () => {
+  test("quick add previews what the server read, and from which words, and creates exactly that", async () => {
     const quickAdd = page.getByLabel("Quick add");
     await quickAdd.fill("Pay rent tomorrow 9am #home !high");
     const preview = page.locator("#quick-add-preview .chip");
     await preview.filter({ hasText: "#home" }).waitFor({ timeout: WAIT });
     expect(await preview.allTextContents()).toEqual([
       expect.stringContaining("Pay rent"),
-      expect.stringMatching(/Due .*09:00/),
-      "Priority high",
+      expect.stringMatching(/Due .*09:00 tomorrow 9am$/),
+      "Priority high !high",
       "Tags #home",
     ]);
     await quickAdd.press("Enter");

@@ -1,12 +1,12 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { api, type TaskFields } from "../lib/api.ts";
+import { api } from "../lib/api.ts";
 import { createTask } from "../lib/board-store.ts";
-import { previewChips, previewSentence, shouldPreview } from "../lib/quick-add.ts";
+import { fieldsOf, previewChips, previewSentence, shouldPreview, type ParsedLine } from "../lib/quick-add.ts";
 
 interface Preview {
   text: string;
-  fields?: TaskFields;
+  fields?: ParsedLine;
   error?: string;
 }
 
@@ -25,7 +25,7 @@ export default function QuickAdd() {
 
   const read = async (text: string): Promise<Preview> => {
     try {
-      return { text, fields: await api<TaskFields>("POST", "/api/tasks/parse", { text }) };
+      return { text, fields: await api<ParsedLine>("POST", "/api/tasks/parse", { text }) };
     } catch (error) {
       return { text, error: (error as Error).message };
     }
@@ -55,7 +55,7 @@ export default function QuickAdd() {
     preview.value = current;
     try {
       if (!current.fields) return;
-      const task = await createTask(current.fields);
+      const task = await createTask(fieldsOf(current.fields));
       status.value = `Added ${task.title}.`;
       line.value = "";
       preview.value = null;
@@ -85,7 +85,7 @@ export default function QuickAdd() {
         </button>
       </div>
       <small id="quick-add-help" class="hint">
-        Dates like “tomorrow 9am” or “every Monday”, #tags, and !high, !medium, !low or !urgent. Press Enter to add.
+        Write it as you would say it: “dentist next tue 3:30pm”, “every Monday 9am standup #work”, “kal shaam 5 baje doodh lena”, p1 or !high. The preview shows which words became which field. Press Enter to add.
       </small>
       <div id="quick-add-preview" class="preview" aria-live="polite">
         {chips.length > 0 && (
@@ -93,6 +93,12 @@ export default function QuickAdd() {
             {chips.map((chip) => (
               <li class="chip" aria-hidden="true">
                 <span class="chip-label">{chip.label}</span> {chip.text}
+                {chip.from && (
+                  <>
+                    {" "}
+                    <q class="chip-from">{chip.from}</q>
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { previewChips, previewSentence, shouldPreview } from "./quick-add.ts";
+import { fieldsOf, previewChips, previewSentence, shouldPreview } from "./quick-add.ts";
 
 // What POST /api/tasks/parse answers for "Pay rent tomorrow 9am #home !high" (Tuesday 2026-12-01 in UTC).
 const PARSED = { title: "Pay rent", dueAt: "2026-12-02T09:00:00.000Z", tags: ["home"], priority: "high" as const };
@@ -21,6 +21,18 @@ describe("quick-add preview", () => {
       { label: "Title", text: "Stand-up" },
       { label: "Repeats", text: "Every week on Mon, Tue" },
     ]);
+  });
+
+  test("each field shows the words of the line it came from; the task is created without them", () => {
+    const parsed = { ...PARSED, words: { title: "Pay rent", dueAt: "tomorrow 9am", tags: "#home", priority: "!high" } };
+    expect(previewChips(parsed, "UTC")).toEqual([
+      { label: "Title", text: "Pay rent" },
+      { label: "Due", text: "Wed 2 Dec, 09:00", from: "tomorrow 9am" },
+      { label: "Priority", text: "high", from: "!high" },
+      { label: "Tags", text: "#home" },
+    ]);
+    expect(previewSentence(previewChips(parsed, "UTC"))).toBe("Will add Pay rent, due Wed 2 Dec, 09:00 (from “tomorrow 9am”), priority high (from “!high”), tags #home.");
+    expect(fieldsOf(parsed)).toEqual(PARSED);
   });
 
   test("reads as one sentence for screen readers", () => {

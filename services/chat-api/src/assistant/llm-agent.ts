@@ -110,7 +110,7 @@ function systemPrompt({ context }: TurnInput): string {
   const tasks = context.tasks.map((task) => JSON.stringify(task)).join("\n");
   return [
     "You manage the user's todo list with the tools provided. Use them; never invent task ids.",
-    "Ask before deleting more than one task. Reply briefly, in the language of the user's message (English or Urdu).",
+    "Ask before deleting more than one task. Reply briefly, in the language and script of the user's message (English, Urdu in Urdu script, or Roman Urdu in Latin letters).",
     `Now: ${context.now.toISOString()}. The user's time zone: ${context.timeZone}. Send instants as ISO 8601 with an offset.`,
     tasks ? `The user's current tasks:\n${tasks}` : "The user has no tasks yet.",
   ].join("\n");

@@ -26,7 +26,13 @@ describe.each(testDatabases())("quick-add preview on $name", ({ open }) => {
     const reply = await parse({ text: "Pay rent tomorrow 9am #home !high" });
 
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ title: "Pay rent", dueAt: "2030-03-02T04:00:00.000Z", tags: ["home"], priority: "high" });
+    expect(reply.body).toEqual({
+      title: "Pay rent",
+      dueAt: "2030-03-02T04:00:00.000Z",
+      tags: ["home"],
+      priority: "high",
+      words: { title: "Pay rent", dueAt: "tomorrow 9am", tags: "#home", priority: "!high" },
+    });
     expect(await h.snapshot()).toBe(before);
   });
 
@@ -34,14 +40,29 @@ describe.each(testDatabases())("quick-add preview on $name", ({ open }) => {
     const preview = await parse({ text: "water plants every Monday at 8am #garden !low" });
     expect(preview.body).toMatchObject({ title: "water plants", recurrence: "FREQ=WEEKLY;BYDAY=MO", tags: ["garden"], priority: "low" });
 
-    const created = await h.call("POST", "/api/tasks", { token, body: preview.body });
+    const { words, ...fields } = preview.body;
+    expect(words).toEqual({ title: "water plants", recurrence: "every Monday", dueAt: "at 8am", tags: "#garden", priority: "!low" });
+    const created = await h.call("POST", "/api/tasks", { token, body: fields });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject(preview.body);
+    expect(created.body).toMatchObject(fields);
   });
 
   test("!urgent means high priority; a plain line is just a title", async () => {
-    expect((await parse({ text: "call the bank !urgent" })).body).toEqual({ title: "call the bank", priority: "high" });
-    expect((await parse({ text: "  buy   milk " })).body).toEqual({ title: "buy milk" });
+    expect((await parse({ text: "call the bank !urgent" })).body).toMatchObject({ title: "call the bank", priority: "high" });
+    expect((await parse({ text: "  buy   milk " })).body).toEqual({ title: "buy milk", words: { title: "buy milk" } });
+  });
+
+  test("reads the line the way the chat does: any order, Roman Urdu, reminders", async () => {
+    expect((await parse({ text: "kal shaam 5 baje doodh lena hai" })).body).toEqual({
+      title: "doodh lena",
+      dueAt: "2030-03-02T12:00:00.000Z",
+      words: { title: "doodh lena", dueAt: "kal shaam 5 baje" },
+    });
+    expect((await parse({ text: "remind me tomorrow 9am to call the bank" })).body).toMatchObject({
+      title: "call the bank",
+      dueAt: "2030-03-02T04:00:00.000Z",
+      remindAt: "2030-03-02T04:00:00.000Z",
+    });
   });
 
   test("a line with nothing left for a title is a 422", async () => {

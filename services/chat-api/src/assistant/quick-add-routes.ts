@@ -31,9 +31,13 @@ const ParsedTask = t.Object(
     priority: t.Optional(Priority),
     tags: t.Optional(t.Array(t.String())),
     dueAt: t.Optional(t.String({ description: "UTC instant" })),
+    remindAt: t.Optional(t.String({ description: "UTC instant" })),
     recurrence: t.Optional(t.String({ description: "RRULE" })),
+    words: t.Record(t.String(), t.String(), {
+      description: 'Which words of the line filled which field, e.g. { "title": "Pay rent", "dueAt": "tomorrow 9am", "tags": "#home" }; not part of the task',
+    }),
   },
-  { description: "A body for POST /api/tasks: what the line would create" },
+  { description: "What the line would create: without `words`, a body for POST /api/tasks" },
 );
 
 /**
@@ -48,9 +52,9 @@ export function quickAddRoutes(ctx: QuickAddRoutesContext) {
     "/api/tasks/parse",
     async ({ userId, body }) => {
       const user = await findUserById(ctx.db, userId);
-      const { title, input } = parseTaskLine(body.text, { now: now(), timeZone: user?.timeZone ?? "UTC" });
+      const { title, input, words } = parseTaskLine(body.text, { now: now(), timeZone: user?.timeZone ?? "UTC" });
       if (!title) throw new AppError(422, "no_title", "the line has no title once its date, tags and priority are taken out");
-      return input as typeof ParsedTask.static;
+      return { ...input, words } as typeof ParsedTask.static;
     },
     {
       parse: "json",
@@ -60,7 +64,8 @@ export function quickAddRoutes(ctx: QuickAddRoutesContext) {
       detail: {
         tags: ["tasks"],
         summary: "Read a quick-add line into task fields (writes nothing)",
-        description: "Dates in the caller's profile time zone; #tag adds a tag, !high / !medium / !low / !urgent set the priority.",
+        description:
+          "The chat assistant's parser: dates and times anywhere (English, Roman Urdu, Urdu script) in the caller's profile time zone, recurrence (every monday, har roz), #tag / tag it x, !high / p1 / urgent / not urgent. `words` says which words became which field.",
       },
     },
   );

@@ -8,7 +8,8 @@ import type { ToolName } from "../tools/task-tools.ts";
 
 export type { ToolName };
 
-export type Language = "en" | "ur";
+/** English, Urdu in Urdu script, Urdu in Latin letters (Roman Urdu): replies follow the user's script. */
+export type Language = "en" | "ur" | "ur-Latn";
 
 /** The fields of a task the engine needs to resolve references by title; a full Task JSON fits. */
 export interface TaskSummary {
@@ -39,6 +40,10 @@ export interface ConversationMemory {
   /** Task ids the last turn acted on ("it", "both"). */
   touched?: string[];
   pending?: PendingQuestion;
+  /** The calls that take back the last change the assistant made ("undo"). */
+  undo?: PlannedCall[];
+  /** The tool the last turn used ("and call mom too" repeats it). */
+  lastTool?: ToolName;
 }
 
 export interface TurnContext {
@@ -58,6 +63,8 @@ export interface TurnPlan {
   reply?: string;
   /** The memory after this turn, before the results are known. */
   memory: ConversationMemory;
+  /** Set when the calls take back the previous change ("undo"). */
+  undoing?: boolean;
   /** Set when the plan asks for confirmation instead of acting (the calls wait in memory.pending). */
   confirm?: { prompt: string; calls: PlannedCall[] };
 }

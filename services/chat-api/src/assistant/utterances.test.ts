@@ -198,8 +198,10 @@ const ROWS: Row[] = [
   { say: "", reply: /help/ },
   { say: "   ", reply: /help/ },
   { say: "x".repeat(4001), reply: /too long/ },
-  { say: "asdfgh qwerty", reply: /did not understand/ },
-  { say: "write", reply: /did not understand/ },
+  // Issue 16: a message that is not a question or a command is a new task.
+  { say: "asdfgh qwerty", calls: add({ title: "asdfgh qwerty" }) },
+  { say: "write", calls: add({ title: "write" }) },
+  { say: "why is the sky blue?", reply: /did not understand/ },
   { say: "help", reply: /show my tasks/ },
   { say: "what can you do?", reply: /add buy milk/ },
   { say: "move call mom to someday", reply: /When\?/ },
@@ -226,7 +228,8 @@ const ROWS: Row[] = [
   { say: "آخری والا دوبارہ کھولو", memory: { listed: ["milk", "dentist"] }, calls: on("reopen_task", "dentist") },
   { say: "سب حذف کرو", reply: /تمام 7 کام[\s\S]*ہاں/ },
   { say: "مدد", reply: /میرے کام دکھاؤ/ },
-  { say: "بلا بلا", reply: /سمجھ نہیں/ },
+  { say: "بلا بلا", calls: add({ title: "بلا بلا" }) },
+  { say: "کیا آج بارش ہوگی؟", reply: /سمجھ نہیں/ },
   { say: "کل صبح 9 بجے گاڑی دھونا شامل کرو", calls: add({ title: "گاڑی دھونا", dueAt: TOMORROW_9AM }) },
   // more everyday phrasings
   { say: "add renew car insurance next Tuesday at 11am", calls: add({ title: "renew car insurance", dueAt: "2026-03-17T06:00:00.000Z" }) },

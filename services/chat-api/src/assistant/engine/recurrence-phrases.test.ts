@@ -29,7 +29,9 @@ describe("recurrence phrases to RRULE", () => {
   });
 
   test("words that only look like days are not recurrences", () => {
-    expect(rule("review the monthly report")).toBe("FREQ=MONTHLY");
+    // Issue 16: "the monthly report" names a report; "monthly" alone is a recurrence.
+    expect(rule("review the monthly report")).toBeUndefined();
+    expect(rule("review report monthly")).toBe("FREQ=MONTHLY");
     expect(rule("call mom on monday")).toBeUndefined();
     expect(rule("buy milk")).toBeUndefined();
   });

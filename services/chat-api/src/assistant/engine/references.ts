@@ -17,15 +17,55 @@ const ORDINALS: Record<string, number> = {
  * caller's tasks (exact, then contained, then shared words). `preferStatus`
  * picks pending tasks for complete/update and completed ones for reopen.
  */
+/** Roman Urdu and Urdu-script reference words, in English. */
+const LOCAL_REFERENCES: [RegExp, string][] = [
+  [/^(?:pehla|pehle|pehli|پہلا|پہلے|پہلی)$/u, "first"], [/^(?:doosra|doosre|doosri|dusra|dusre|دوسرا|دوسرے|دوسری)$/u, "second"],
+  [/^(?:teesra|teesre|teesri|تیسرا|تیسرے|تیسری)$/u, "third"], [/^(?:chautha|chauthe|چوتھا|چوتھے)$/u, "fourth"], [/^(?:aakhri|akhri|آخری)$/u, "last"],
+  [/^(?:dono|donon|دونوں)$/u, "both"], [/^(?:sab|saare|sare|tamam|سب|سارے|تمام)$/u, "all"],
+  [/^(?:isko|isey|ise|is|ye|yeh|usko|usey|use|us|wo|woh|اسے|اس|یہ|وہ|اسکو|اس کو|اُسے)$/u, "it"],
+];
+
+function inEnglish(phrase: string): string {
+  const text = phrase
+    .replace(/(?<![\p{L}\p{M}])(?:wala|wali|wale|waala|والا|والی|والے|kaam|کام|task|ٹاسک|ko|کو|ka|کا|ki|کی)(?![\p{L}\p{M}])/giu, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+  const mapped = text.split(" ").map((word) => LOCAL_REFERENCES.find(([pattern]) => pattern.test(word))?.[1] ?? word);
+  return mapped.join(" ");
+}
+
 export function resolveTasks(
   phrase: string,
   memory: ConversationMemory,
   tasks: TaskSummary[],
   preferStatus: "pending" | "completed" = "pending",
 ): Resolution {
+  const english = inEnglish(phrase);
+  // "the 2nd and 3rd", "pehla aur doosra": each part on its own, all of them.
+  const pieces = english.split(/\s*(?:,|\band\b|\baur\b|\bاور\b|&)\s*/u).filter(Boolean);
+  if (pieces.length > 1 && pieces.every((piece) => /^(?:the )?(?:#?\d+|first|1st|second|2nd|third|3rd|fourth|4th|fifth|5th|last)(?: one)?$/.test(piece))) {
+    const ids: string[] = [];
+    for (const piece of pieces) {
+      const one = resolveOne(piece, memory, tasks, preferStatus);
+      if (one.kind !== "tasks") return one;
+      ids.push(...one.ids);
+    }
+    return { kind: "tasks", ids: [...new Set(ids)] };
+  }
+  // "call mom and gym": two titles, unless the whole phrase is one title ("call mom and dad").
+  if (pieces.length > 1 && !tasks.some((task) => task.title.toLowerCase().includes(english.toLowerCase()))) {
+    const each = pieces.map((piece) => resolveOne(piece, memory, tasks, preferStatus));
+    if (each.every((one) => one.kind === "tasks" && one.ids.length === 1)) {
+      return { kind: "tasks", ids: [...new Set(each.flatMap((one) => (one.kind === "tasks" ? one.ids : [])))] };
+    }
+  }
+  return resolveOne(english, memory, tasks, preferStatus);
+}
+
+function resolveOne(phrase: string, memory: ConversationMemory, tasks: TaskSummary[], preferStatus: "pending" | "completed"): Resolution {
   const text = phrase
     .toLowerCase()
-    .replace(/^(?:the |my |task |tasks )+/, "")
+    .replace(/^(?:the |my |task |tasks |number |no\.? )+/, "")
     .replace(/\s+(?:task|one|item)s?$/, "")
     .replace(/[.!?]+$/, "")
     .trim();

@@ -38,13 +38,30 @@ export function instantAt(timeZone: string, year: number, month: number, day: nu
   return new Date(guess.getTime() - zoneOffsetMinutes(timeZone, first) * 60_000);
 }
 
-export function formatWhen(iso: string, timeZone: string, language: "en" | "ur"): string {
-  return new Intl.DateTimeFormat(language === "ur" ? "ur-PK" : "en-GB", {
+const TODAY = { en: "today", ur: "آج", "ur-Latn": "aaj" } as const;
+const TOMORROW = { en: "tomorrow", ur: "کل", "ur-Latn": "kal" } as const;
+
+/**
+ * A time as people say it: "today 17:00", "tomorrow 09:30", "Fri 13 Mar 17:00",
+ * with the year only when it is not this year. Without `now`, always the date.
+ */
+export function formatWhen(iso: string, timeZone: string, language: "en" | "ur" | "ur-Latn", now?: Date): string {
+  const at = new Date(iso);
+  const local = wallClock(at, timeZone);
+  const time = `${String(local.hour).padStart(2, "0")}:${String(local.minute).padStart(2, "0")}`;
+  if (now) {
+    const today = wallClock(now, timeZone);
+    const days = Math.round((Date.UTC(local.year, local.month - 1, local.day) - Date.UTC(today.year, today.month - 1, today.day)) / 86_400_000);
+    if (days === 0) return `${TODAY[language]} ${time}`;
+    if (days === 1) return `${TOMORROW[language]} ${time}`;
+  }
+  const sameYear = !now || wallClock(now, timeZone).year === local.year;
+  const date = new Intl.DateTimeFormat(language === "ur" ? "ur-PK" : "en-GB", {
     timeZone,
     weekday: "short",
     day: "numeric",
     month: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-  }).format(new Date(iso));
+    ...(sameYear ? {} : { year: "numeric" }),
+  }).format(at);
+  return `${date.replace(/,/g, "")} ${time}`;
 }
