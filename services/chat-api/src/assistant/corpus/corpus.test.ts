@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { testDatabases } from "@todo/common/db/testing";
-import { createHarness, manualClock, type Harness } from "../../tasks/api-test-harness.ts";
+import { testDatabases } from "@todo/testkit/databases";
+import { createHarness, manualClock, type Harness } from "../../tasks/api.fixture.ts";
 import { mismatch, NOW, readCorpus, SEEDS, ZONE, type Case, type Outcome, type StoredTask } from "./corpus.ts";
 
 /**
