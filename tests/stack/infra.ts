@@ -57,8 +57,12 @@ export async function startPostgres(dir: string, log: string): Promise<ProcessRe
       cwd: dir,
       log,
     },
-    async () => (await run([`${bin}/pg_isready`, "-h", "127.0.0.1", "-p", String(PORTS.postgres)])).code === 0,
+    postgresReady,
   );
+}
+
+export async function postgresReady(): Promise<boolean> {
+  return (await run([`${postgresBin()}/pg_isready`, "-h", "127.0.0.1", "-p", String(PORTS.postgres)])).code === 0;
 }
 
 /** A fresh database named `name` on the server at `serverUrl`; returns its URL. */
