@@ -21,7 +21,7 @@ import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type TestUser } from "../e2e/harness/api-client.ts";
 import { daprdHealthy } from "./daprd.ts";
-import { postgresReady, redisReady, schedulerReady } from "./infra.ts";
+import { postgresReady, redisReady, removeStalePostmasterLocks, schedulerReady } from "./infra.ts";
 import { PORTS, SERVICES, servicePorts, type StackState } from "./layout.ts";
 import { processOf, readStack, restartProcess, serviceReady } from "./stack.ts";
 import { createFaultRun, RECOVERY_TIMEOUT_MS } from "./harness/fault-run.ts";
@@ -111,6 +111,7 @@ describe("platform faults under a steady stream of changes", () => {
     if (!stack.ownsDatabaseServer) throw new Error("the stack runs on STACK_DATABASE_URL's server, which this test may not kill: start it without STACK_DATABASE_URL");
     await underLoad("(g) PostgreSQL", async () => {
       await killTreeHard(processOf(stack, "postgres").pid);
+      removeStalePostmasterLocks(stack.dir);
       await restartProcess(stack, "postgres", postgresReady);
     });
   });

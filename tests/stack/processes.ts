@@ -98,6 +98,9 @@ function descendantsOf(pid: number): number[] {
   return found;
 }
 
+/** Exited, or exited and not reaped yet (this machine's init may take its time to reap orphans). */
+export const isGone = (pid: number) => !isAlive(pid) || isZombie(pid);
+
 /** A detached child of this process that has exited but was not reaped yet counts as gone. */
 function isZombie(pid: number): boolean {
   try {
