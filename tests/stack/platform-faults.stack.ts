@@ -8,7 +8,8 @@
  *       it, and every daprd schedules and receives jobs again (dapr/dapr#10337
  *       reports daprd never recovering after a Scheduler restart);
  *   (f) Redis (the Dapr state store) killed and restarted;
- *   (g) PostgreSQL killed (postmaster and backends) and restarted;
+ *   (g) PostgreSQL killed (postmaster and backends) and restarted; while it
+ *       is down a write answers 503 database_unavailable;
  *   (h) the websocket service killed with the tabs open: they reconnect with
  *       `after` and the replay brings what they missed, with no sync reset;
  *   (i) audit answering its deliveries slowly for 30 s (the delivery gate
@@ -111,6 +112,17 @@ describe("platform faults under a steady stream of changes", () => {
     if (!stack.ownsDatabaseServer) throw new Error("the stack runs on STACK_DATABASE_URL's server, which this test may not kill: start it without STACK_DATABASE_URL");
     await underLoad("(g) PostgreSQL", async () => {
       await killTreeHard(processOf(stack, "postgres").pid);
+      // While it is down a write is refused clearly (503, retry shortly), not with a 500.
+      const refused = await fetch(`${stack.urls["chat-api"]}/api/tasks`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${users[0]!.token}`, "content-type": "application/json" },
+        body: JSON.stringify({ title: "while PostgreSQL is down" }),
+      });
+      expect({ status: refused.status, code: ((await refused.json()) as { error?: { code?: string } }).error?.code }).toEqual({
+        status: 503,
+        code: "database_unavailable",
+      });
+      expect(refused.headers.get("retry-after")).toBe("5");
       removeStalePostmasterLocks(stack.dir);
       await restartProcess(stack, "postgres", postgresReady);
     });

@@ -1,5 +1,6 @@
 import { Elysia } from "elysia";
 import type { Logger } from "./logger.ts";
+import { DATABASE_UNAVAILABLE_MESSAGE, DATABASE_UNAVAILABLE_RETRY_AFTER_S, isDatabaseUnavailable } from "./database-unavailable.ts";
 import { isStorageFull, STORAGE_FULL_MESSAGE, STORAGE_FULL_RETRY_AFTER_S } from "./storage-full.ts";
 
 /**
@@ -62,6 +63,12 @@ export function httpErrors(logger: Logger) {
           set.status = 503;
           set.headers["retry-after"] = String(STORAGE_FULL_RETRY_AFTER_S);
           return errorBody("storage_full", STORAGE_FULL_MESSAGE);
+        }
+        if (isDatabaseUnavailable(error)) {
+          logger.warn("a request failed: the database is unavailable", { error, method: request.method, url: request.url });
+          set.status = 503;
+          set.headers["retry-after"] = String(DATABASE_UNAVAILABLE_RETRY_AFTER_S);
+          return errorBody("database_unavailable", DATABASE_UNAVAILABLE_MESSAGE);
         }
         logger.error("unhandled error", { error, method: request.method, url: request.url });
         set.status = 500;

@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { httpErrors } from "./http-errors.ts";
 import { createMemoryLogger } from "./logger.ts";
+import { isDatabaseUnavailable } from "./database-unavailable.ts";
 import { isStorageFull } from "./storage-full.ts";
 
 describe("a full disk", () => {
@@ -33,5 +34,25 @@ describe("a full disk", () => {
     expect(body.error.code).toBe("storage_full");
     expect(body.error.message).toContain("not saved");
     expect((await app.handle(new Request("http://localhost/other", { method: "POST" }))).status).toBe(500);
+  });
+});
+
+describe("an unavailable database", () => {
+  test("is recognised from refused or dropped connections and the server's shutting-down/starting-up answers", () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("write CONNECTION_CLOSED 127.0.0.1:5432"), { code: "CONNECTION_CLOSED" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("the database system is starting up"), { code: "57P03" }))).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
+    expect(isDatabaseUnavailable(new Error("connection refused, said a title"))).toBe(false);
+  });
+
+  test("answers 503 database_unavailable with Retry-After", async () => {
+    const app = new Elysia().use(httpErrors(createMemoryLogger())).post("/write", () => {
+      throw Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    });
+    const response = await app.handle(new Request("http://localhost/write", { method: "POST" }));
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("5");
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe("database_unavailable");
   });
 });
