@@ -3,11 +3,11 @@
  * (pg_isready), Redis (PING), Kafka in KRaft mode (a kcat metadata request)
  * and the Dapr Scheduler (its /healthz).
  */
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "@todo/testkit";
 import { PORTS, REPO_ROOT } from "./layout.ts";
-import { isAlive, run, startDetached, tailOf, type ProcessRecord, type ProcessSpec } from "./processes.ts";
+import { isAlive, isGone, run, startDetached, tailOf, type ProcessRecord, type ProcessSpec } from "./processes.ts";
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -57,8 +57,28 @@ export async function startPostgres(dir: string, log: string): Promise<ProcessRe
       cwd: dir,
       log,
     },
-    async () => (await run([`${bin}/pg_isready`, "-h", "127.0.0.1", "-p", String(PORTS.postgres)])).code === 0,
+    postgresReady,
   );
+}
+
+/**
+ * After a crash: postmaster.pid and the socket's lock file name a postmaster
+ * that is gone. PostgreSQL refuses to start while that pid still exists, and
+ * an unreaped zombie does; a restarted container (new pid namespace) never
+ * sees it, so remove them.
+ */
+export function removeStalePostmasterLocks(dir: string): void {
+  const data = join(dir, "postgres");
+  const pidFile = join(data, "postmaster.pid");
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && !isGone(pid)) throw new Error(`postmaster ${pid} is still running`);
+  unlinkSync(pidFile);
+  for (const entry of readdirSync(data)) if (entry.startsWith(".s.PGSQL.")) unlinkSync(join(data, entry));
+}
+
+export async function postgresReady(): Promise<boolean> {
+  return (await run([`${postgresBin()}/pg_isready`, "-h", "127.0.0.1", "-p", String(PORTS.postgres)])).code === 0;
 }
 
 /** A fresh database named `name` on the server at `serverUrl`; returns its URL. */

@@ -4,7 +4,7 @@
  * that is enough to kill and start them again (fault injection, stack:down).
  */
 import { spawn } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { waitFor } from "@todo/testkit";
 
 export interface ProcessRecord {
@@ -63,6 +63,43 @@ export async function stopProcess(pid: number, signal: NodeJS.Signals = "SIGTERM
 
 /** kill -9: the process gets no chance to flush or say goodbye. */
 export const killHard = (pid: number) => stopProcess(pid, "SIGKILL");
+
+/** kill -9 of a process and every process under it (a server and its workers dying together, as in a crash of its host). */
+export async function killTreeHard(pid: number): Promise<void> {
+  const tree = [pid, ...descendantsOf(pid)];
+  for (const member of tree) {
+    try {
+      process.kill(member, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  await Promise.all(tree.map((member) => stopProcess(member, "SIGKILL")));
+}
+
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // exited while listing
+    }
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.pop()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
+}
+
+/** Exited, or exited and not reaped yet (this machine's init may take its time to reap orphans). */
+export const isGone = (pid: number) => !isAlive(pid) || isZombie(pid);
 
 /** A detached child of this process that has exited but was not reaped yet counts as gone. */
 function isZombie(pid: number): boolean {

@@ -56,15 +56,17 @@ export function processOf(state: StackState, name: string): ProcessRecord {
 
 /**
  * Components for this run: dapr/components as committed (Kafka 127.0.0.1:9092,
- * Redis 127.0.0.1:6379), the secret store pointed at this run's secrets file,
- * plus dapr/resiliency.yaml.
+ * Redis 127.0.0.1:6379, moved by REALSTACK_PORT_OFFSET), the secret store
+ * pointed at this run's secrets file, plus dapr/resiliency.yaml.
  */
 function writeResources(dir: string, secretsFile: string): string {
   const resources = join(dir, "resources");
   mkdirSync(resources, { recursive: true });
   const components = join(REPO_ROOT, "dapr/components");
   for (const file of readdirSync(components)) {
-    let text = readFileSync(join(components, file), "utf8");
+    let text = readFileSync(join(components, file), "utf8")
+      .replace('"127.0.0.1:9092"', `"127.0.0.1:${PORTS.kafka}"`)
+      .replace('"127.0.0.1:6379"', `"127.0.0.1:${PORTS.redis}"`);
     if (file === "secretstore.yaml") text = text.replace(/value: "[^"]*secrets\.json"/, `value: "${secretsFile}"`);
     writeFileSync(join(resources, file), text);
   }
@@ -126,7 +128,8 @@ export async function startStack(): Promise<StackState> {
   symlinkSync(dir, CURRENT);
   log(`state dir ${dir}`);
 
-  const serverUrl = process.env.STACK_DATABASE_URL || process.env.DATABASE_URL || undefined;
+  // Its own PostgreSQL unless told otherwise: the fault tests kill and restart it.
+  const serverUrl = process.env.STACK_DATABASE_URL || undefined;
   const infra = await startInfra(dir, { postgres: !serverUrl });
   const state: StackState = {
     dir,
@@ -189,7 +192,8 @@ export function sidecarSpec(state: StackState, service: ServiceName) {
   return daprdSpec({
     daprd: state.binaries.daprd,
     appId: service,
-    appPort: ports.app,
+    // audit's daprd reaches it through the delivery gate, which the slow-consumer fault closes.
+    appPort: service === "audit" ? PORTS.auditGate : ports.app,
     httpPort: ports.daprHttp,
     grpcPort: ports.daprGrpc,
     internalGrpcPort: ports.daprInternalGrpc,
@@ -208,13 +212,30 @@ export async function serviceReady(service: ServiceName): Promise<boolean> {
   return response?.status === 200;
 }
 
+/** The delivery gate in front of audit (delivery-gate.ts). */
+export function gateSpec(state: StackState) {
+  return {
+    name: "audit-gate",
+    argv: [process.execPath, join(REPO_ROOT, "tests/stack/delivery-gate.ts")],
+    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", GATE_PORT: String(PORTS.auditGate), GATE_TARGET: `http://127.0.0.1:${servicePorts("audit").app}` },
+    cwd: REPO_ROOT,
+    log: join(state.dir, "logs", "audit-gate.log"),
+  };
+}
+
+export async function gateReady(): Promise<boolean> {
+  const response = await fetch(`http://127.0.0.1:${PORTS.auditGate}/__gate`).catch(() => undefined);
+  return response?.status === 200;
+}
+
 /** daprd and the app start together: daprd waits for the app port, the app for daprd's outbound health. */
 async function startService(state: StackState, service: ServiceName): Promise<ProcessRecord[]> {
   mkdirSync(join(state.dir, "data", service), { recursive: true });
+  const gate = service === "audit" ? [await startAndWait(gateSpec(state), gateReady)] : [];
   const sidecar = startDetached(sidecarSpec(state, service));
   try {
     const app = await startAndWait(serviceSpec(state, service), async () => (await serviceReady(service)) && (await daprdHealthy(servicePorts(service).daprHttp)));
-    return [sidecar, app];
+    return [...gate, sidecar, app];
   } catch (error) {
     throw new Error(`${(error as Error).message}\n--- ${sidecar.log} ---\n${await tailOf(sidecar.log)}`);
   }

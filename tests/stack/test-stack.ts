@@ -1,7 +1,8 @@
 /**
  * bun run test:stack: the real stack up (unless it already is), then the Dapr
- * conformance suite against daprd, the end-to-end scenarios against the stack
- * and the fault injection. Ends with "stack: N passed, N failed".
+ * conformance suite against daprd, the end-to-end scenarios against the stack,
+ * the fault injection (faults.stack.ts, platform-faults.stack.ts) and the
+ * embedded full-disk test. Ends with "stack: N passed, N failed".
  */
 import { REPO_ROOT } from "./layout.ts";
 import { readStack, readStackFile, startStack, stopStack } from "./stack.ts";
@@ -53,6 +54,9 @@ try {
     }),
   );
   outcomes.push(await bunTest("fault injection", ["./tests/stack/faults.stack.ts"], {}));
+  outcomes.push(await bunTest("platform faults", ["./tests/stack/platform-faults.stack.ts"], {}));
+  // Embedded mode on a tmpfs it mounts (root); it needs no stack but runs here with the other faults.
+  outcomes.push(await bunTest("full disk (embedded)", ["./tests/stack/full-disk.stack.ts"], {}));
 } finally {
   // The fault tests restart processes (new pids in stack.json): stop what the file lists now.
   if (startedHere && process.env.STACK_KEEP !== "1") await stopStack(readStackFile() ?? state);

@@ -1,5 +1,7 @@
 import { Elysia } from "elysia";
 import type { Logger } from "./logger.ts";
+import { DATABASE_UNAVAILABLE_MESSAGE, DATABASE_UNAVAILABLE_RETRY_AFTER_S, isDatabaseUnavailable } from "./database-unavailable.ts";
+import { isStorageFull, STORAGE_FULL_MESSAGE, STORAGE_FULL_RETRY_AFTER_S } from "./storage-full.ts";
 
 /**
  * The one error type routes throw; `httpErrors` turns it (and Elysia's own
@@ -55,6 +57,18 @@ export function httpErrors(logger: Logger) {
         if (isBrokenValidationError(error)) {
           set.status = 400;
           return errorBody("invalid_request", "request does not match the schema");
+        }
+        if (isStorageFull(error)) {
+          logger.error("a write failed: the disk is full", { error, method: request.method, url: request.url });
+          set.status = 503;
+          set.headers["retry-after"] = String(STORAGE_FULL_RETRY_AFTER_S);
+          return errorBody("storage_full", STORAGE_FULL_MESSAGE);
+        }
+        if (isDatabaseUnavailable(error)) {
+          logger.warn("a request failed: the database is unavailable", { error, method: request.method, url: request.url });
+          set.status = 503;
+          set.headers["retry-after"] = String(DATABASE_UNAVAILABLE_RETRY_AFTER_S);
+          return errorBody("database_unavailable", DATABASE_UNAVAILABLE_MESSAGE);
         }
         logger.error("unhandled error", { error, method: request.method, url: request.url });
         set.status = 500;

@@ -18,11 +18,15 @@ const OUTPUT_LIMIT = 256 * 1024;
  * `ready` log line. Output is drained all along (a full pipe would stall the
  * child), and the child dies with this process even if a test crashes.
  */
-export async function startSystemProcess(dataDir: string, running: Set<SystemProcess>, options: { port?: number } = {}): Promise<SystemProcess> {
+export async function startSystemProcess(
+  dataDir: string,
+  running: Set<SystemProcess>,
+  options: { port?: number; env?: Record<string, string> } = {},
+): Promise<SystemProcess> {
   const child = Bun.spawn(["bun", MAIN], {
     // PGlite under the test's own DATA_DIR, never a DATABASE_URL the runner may have set.
     // A restart on the same port (options.port) keeps a browser page on the same origin.
-    env: { ...process.env, DATABASE_URL: undefined, PORT: String(options.port ?? 0), DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info" },
+    env: { ...process.env, DATABASE_URL: undefined, PORT: String(options.port ?? 0), DAPR_HTTP_PORT: "0", DATA_DIR: dataDir, LOG_LEVEL: "info", ...options.env },
     stdin: "ignore",
     stdout: "pipe",
     stderr: "pipe",

@@ -43,7 +43,7 @@ export async function serverVersions(api: ApiClient, user: TestUser): Promise<Ma
 }
 
 /** A tab's view, folded from the frames it received: latest version per task, deleted ones removed. */
-export function tabVersions(tab: BrowserTab): Map<string, number> {
+export function tabVersions(tab: Pick<BrowserTab, "frames">): Map<string, number> {
   const latest = new Map<string, { version: number; deleted: boolean }>();
   for (const frame of tab.frames) {
     const task = frame.data.task;

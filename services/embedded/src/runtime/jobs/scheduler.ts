@@ -52,6 +52,7 @@ export interface JobSchedulerOptions {
 // 2^31-1 ms limit never comes near.
 const maxTimerDelayMs = 1_000;
 const dispatchSliceSize = 250;
+const recordRetryMs = 1_000;
 
 export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
   const { channel, logger } = options;
@@ -190,9 +191,18 @@ export function createJobScheduler(options: JobSchedulerOptions): JobScheduler {
   const flushCompleted = () => {
     if (completed.length === 0 || closed) return;
     const batch = completed.splice(0);
-    const recorded = store.recordFires(
-      batch.map(({ job, next }) => ({ appId: job.appId, name: job.name, revision: job.revision, nextFireAt: next })),
-    );
+    let recorded: boolean[];
+    try {
+      recorded = store.recordFires(
+        batch.map(({ job, next }) => ({ appId: job.appId, name: job.name, revision: job.revision, nextFireAt: next })),
+      );
+    } catch (error) {
+      // A full disk refuses the write: keep the fires and write them again shortly (until then a restart re-fires them).
+      logger.error("recording job fires failed; retrying", { jobs: batch.length, error });
+      completed.unshift(...batch);
+      setTimeout(flushCompleted, recordRetryMs).unref?.();
+      return;
+    }
     batch.forEach(({ job, next }, index) => {
       // Not recorded: the job was replaced or deleted while its trigger ran.
       if (recorded[index] && next !== undefined) enqueue({ ...job, fired: job.fired + 1, nextFireAt: next });

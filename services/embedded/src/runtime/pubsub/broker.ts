@@ -5,7 +5,7 @@ import { createMessageLog, type LoggedMessage, type NewMessage } from "./message
 import { partitionFor } from "./partition.ts";
 import { runPartitionWorker, type RetryPolicy } from "./partition-worker.ts";
 import type { Subscription } from "./subscriptions.ts";
-import { createTopicSignal } from "./topic-signal.ts";
+import { createTopicSignal, sleep } from "./topic-signal.ts";
 
 /**
  * The embedded pub/sub component: a durable, partitioned log in the runtime
@@ -52,6 +52,7 @@ export interface Broker {
 }
 
 const day = 24 * 60 * 60 * 1000;
+const WORKER_RESTART_MS = 1_000;
 
 export function createBroker(options: BrokerOptions): Broker {
   const now = options.now ?? Date.now;
@@ -92,24 +93,36 @@ export function createBroker(options: BrokerOptions): Broker {
     const partitions = new Set<number>(Array.from({ length: options.partitions }, (_, i) => i));
     // Messages written with another partition count are still delivered.
     for (const p of log.partitionsInUse(sub.pubsubName, sub.topic)) partitions.add(p);
-    for (const partition of partitions) {
-      const worker = runPartitionWorker({
-        log,
-        subscription: sub,
-        partition,
-        channel: options.channel,
-        retry: options.retry,
-        logger: options.logger,
-        now,
-        topics,
-        stopping: stopping.signal,
-        cancelCalls: cancelCalls.signal,
-        deadLetterCopy,
-      }).catch((error: unknown) => {
-        if (state === "stopped") return; // the db may be closed under a late worker
-        options.logger.error("a pub/sub delivery worker failed", { appId: sub.appId, topic: sub.topic, partition, error });
-      });
-      workers.push(worker);
+    for (const partition of partitions) workers.push(keepDelivering(sub, partition));
+  };
+
+  /**
+   * One partition's worker, started again when the log fails under it (a
+   * full disk refuses the acknowledgement): it resumes from the last
+   * acknowledged offset, so the unacknowledged message is delivered again.
+   */
+  const keepDelivering = async (sub: Subscription, partition: number) => {
+    while (!stopping.signal.aborted) {
+      try {
+        await runPartitionWorker({
+          log,
+          subscription: sub,
+          partition,
+          channel: options.channel,
+          retry: options.retry,
+          logger: options.logger,
+          now,
+          topics,
+          stopping: stopping.signal,
+          cancelCalls: cancelCalls.signal,
+          deadLetterCopy,
+        });
+        return;
+      } catch (error) {
+        if (state === "stopped" || stopping.signal.aborted) return; // the db may be closed under a late worker
+        options.logger.error("a pub/sub delivery worker failed; restarting it", { appId: sub.appId, topic: sub.topic, partition, error });
+        await sleep(WORKER_RESTART_MS, stopping.signal);
+      }
     }
   };
 
