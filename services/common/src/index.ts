@@ -15,3 +15,5 @@ export * from "./auth/tokens.ts";
 export * from "./auth/require-user.ts";
 export * from "./websocket-gateway.ts";
 export * from "./strict-input.ts";
+export * from "./canonical-request.ts";
+export * from "./server-error.ts";

@@ -2,10 +2,12 @@ import { Type } from "@sinclair/typebox";
 import { Registry } from "prom-client";
 import type { Elysia } from "elysia";
 import { createBackground } from "./background.ts";
+import { canonicalRequest } from "./canonical-request.ts";
 import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
 import type { DaprClient } from "./dapr/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { serverErrorOptions } from "./server-error.ts";
 import type { ServiceDeps } from "./service-app.ts";
 import { gatewayOf } from "./websocket-gateway.ts";
 
@@ -33,7 +35,7 @@ export async function runService(name: string, createApp: (deps: ServiceDeps) =>
     appApiToken: config.APP_API_TOKEN,
     background,
   });
-  const server = serveApp(app, { port: config.PORT, hostname: "0.0.0.0" });
+  const server = serveApp(app, { port: config.PORT, hostname: "0.0.0.0", logger });
   background.start();
   logger.info("listening", { port: server.port });
 
@@ -68,20 +70,27 @@ async function waitForSidecar(dapr: DaprClient, logger: Logger) {
   }
 }
 
-/** Bun.serve for the app, with its WebSocket gateway when it has one. */
-export function serveApp(app: AnyElysia, { port, hostname }: { port: number; hostname: string }) {
+/**
+ * Bun.serve for the app, with its WebSocket gateway when it has one. Every
+ * request passes the canonical-request gate first (400 for a malformed Host
+ * or path), so the app's own guards and Elysia's router read the same path.
+ */
+export function serveApp(app: AnyElysia, { port, hostname, logger }: { port: number; hostname: string; logger: Logger }) {
   const gateway = gatewayOf(app);
-  if (!gateway) return Bun.serve({ port, hostname, fetch: (request) => app.handle(request) });
   const server = Bun.serve({
     port,
     hostname,
+    ...serverErrorOptions(logger),
     fetch: async (request, bunServer) => {
-      const upgrade = await gateway.handle(request, bunServer);
+      const accepted = canonicalRequest(request);
+      if (!accepted.ok) return accepted.response;
+      // The upgrade needs Bun's own request object; its URL passed the gate above.
+      const upgrade = await gateway?.handle(request, bunServer);
       if (upgrade === "upgraded") return undefined;
-      return upgrade ?? app.handle(request);
+      return upgrade ?? app.handle(accepted.request);
     },
-    websocket: gateway.websocket,
+    websocket: gateway?.websocket ?? { message() {} },
   });
-  gateway.attach(server);
+  gateway?.attach(server);
   return server;
 }

@@ -1,10 +1,12 @@
 import {
+  canonicalRequest,
   createBackground,
   createDaprClient,
   createLogger,
   gatewayOf,
   type Logger,
   type LogLevel,
+  serverErrorOptions,
   type WebSocketGateway,
 } from "@todo/common";
 import { openMigratedDatabase, type Database } from "@todo/common/db";
@@ -44,8 +46,16 @@ export interface EmbeddedHost {
   daprApiUrl?: string;
   runtime: Runtime;
   logger: Logger;
+  /** Every hosted app's routes and the prefixes the public port forwards to it (for tests of the public surface). */
+  apps: HostedAppRoutes[];
   /** Graceful: stop taking requests, stop background work, drain the runtime, close the database. */
   stop(): Promise<void>;
+}
+
+export interface HostedAppRoutes {
+  appId: string;
+  publicPaths: string[];
+  routes: { method: string; path: string }[];
 }
 
 export class PortInUseError extends Error {
@@ -92,6 +102,7 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
   const background = createBackground(logger);
   const publicRoutes: PublicRoute[] = [];
   const apps: { appId: string; handle: (request: Request) => Promise<Response> }[] = [];
+  const appRoutes: HostedAppRoutes[] = [];
   let gateway: WebSocketGateway | undefined;
   // In-process calls need no secret, but the apps check it as they would behind daprd.
   const appApiToken = crypto.randomUUID();
@@ -115,6 +126,11 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
     const handle = (request: Request): Promise<Response> => app.handle(request);
     runtime.registerApp(inProcessChannel(hosted.appId, handle, appApiToken));
     apps.push({ appId: hosted.appId, handle });
+    appRoutes.push({
+      appId: hosted.appId,
+      publicPaths: hosted.publicPaths,
+      routes: app.routes.map(({ method, path }) => ({ method, path })),
+    });
     for (const prefix of hosted.publicPaths) publicRoutes.push({ prefix, handle });
     gateway ??= gatewayOf(app);
   }
@@ -164,10 +180,14 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
       Bun.serve({
         port: config.port,
         hostname: config.host,
+        ...serverErrorOptions(logger),
         fetch: async (request, bunServer) => {
+          const accepted = canonicalRequest(request);
+          if (!accepted.ok) return accepted.response;
+          // The upgrade needs Bun's own request object; its URL passed the gate above.
           const upgrade = await gateway?.handle(request, bunServer);
           if (upgrade === "upgraded") return undefined;
-          return upgrade ?? router(request);
+          return upgrade ?? router(accepted.request);
         },
         websocket: gateway?.websocket ?? { message() {} },
       }),
@@ -187,6 +207,7 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
     daprApiUrl: sidecarServer ? `http://127.0.0.1:${sidecarServer.port}` : undefined,
     runtime,
     logger,
+    apps: appRoutes,
     async stop() {
       gateway?.close();
       await server.stop();

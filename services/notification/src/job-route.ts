@@ -21,9 +21,10 @@ const JOB_PREFIX = "/job/";
 export function jobRoute(ctx: JobRouteContext) {
   const { reminders, appApiToken } = ctx;
   return new Elysia()
-    .onRequest(({ request }) => {
+    .onRequest(({ request, path }) => {
       // Checked before the body is parsed, so a caller without the token learns nothing else.
-      if (!new URL(request.url).pathname.startsWith(JOB_PREFIX)) return;
+      // `path` is what Elysia routes on (not new URL(url).pathname, which a short Host made disagree).
+      if (!path.startsWith(JOB_PREFIX)) return;
       if (!hasAppToken(request.headers, appApiToken)) {
         throw new AppError(401, "unauthorized", "job triggers need the Dapr app token");
       }

@@ -104,7 +104,7 @@ export async function startWebsocketOnly(options: { tuning?: Partial<WebsocketTu
   runtime.registerApp(inProcessChannel("websocket", (request) => app.handle(request)));
   await runtime.start();
   background.start();
-  const server = serveApp(app, { port: 0, hostname: "127.0.0.1" });
+  const server = serveApp(app, { port: 0, hostname: "127.0.0.1", logger });
   const chatApi = sidecarClient(runtime.sidecar("chat-api"));
   return {
     url: `http://127.0.0.1:${server.port}`,

@@ -37,8 +37,9 @@ const OccurrenceResult = t.Object({ task: Task, created: t.Boolean({ description
 export function internalRoutes(ctx: InternalRoutesContext) {
   const { tasks, appApiToken } = ctx;
   return new Elysia()
-    .onRequest(({ request }) => {
-      if (!new URL(request.url).pathname.startsWith(INTERNAL_PREFIX)) return;
+    // `path` is what Elysia routes on (not new URL(url).pathname, which a short Host made disagree).
+    .onRequest(({ request, path }) => {
+      if (!path.startsWith(INTERNAL_PREFIX)) return;
       if (!hasAppToken(request.headers, appApiToken)) {
         throw new AppError(401, "unauthorized", "internal routes need the Dapr app token");
       }
