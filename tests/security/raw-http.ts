@@ -19,7 +19,7 @@ export function rawRequest(port: number, head: string, body = "", timeoutMs = 10
       socket.destroy();
       reject(new Error(`no complete answer within ${timeoutMs} ms to ${JSON.stringify(head.split("\r\n")[0])}`));
     }, timeoutMs);
-    socket.on("data", (chunk) => chunks.push(chunk));
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("error", (error) => {
       clearTimeout(timer);
       reject(error);

@@ -35,6 +35,7 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s o
   test("no Dapr-facing route answers without the app token, whatever the Host and path", async () => {
     const app = await hosted.create(services.deps({ appApiToken: APP_TOKEN }), services.host(`${appId}-port`));
     const server = serveApp(app, { port: 0, hostname: "127.0.0.1", logger: services.deps().logger });
+    const port = server.port!;
     try {
       // Everything the service serves outside the prefixes the public router forwards to it is for daprd only.
       const daprFacing = app.routes
@@ -45,10 +46,10 @@ describe.each(hostedApps.map((hosted) => [hosted.appId, hosted] as const))("%s o
       const body = "{}";
       for (const route of daprFacing) {
         for (const form of forms) {
-          for (const hostHeader of ["x", "ab", "abc", `127.0.0.1:${server.port}`]) {
+          for (const hostHeader of ["x", "ab", "abc", `127.0.0.1:${port}`]) {
             const target = form(route.path);
             const response = await rawRequest(
-              server.port,
+              port,
               requestHead(route.method, target, {
                 host: hostHeader,
                 "content-type": "application/json",

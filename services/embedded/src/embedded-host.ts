@@ -17,15 +17,18 @@ import { createPublicRouter, type PublicRoute } from "./public-router.ts";
 import { inProcessChannel } from "./runtime/app-channel.ts";
 import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime/runtime.ts";
 import { createSiteHandler } from "./site.ts";
+import { loopbackDaprApi } from "./loopback-dapr-api.ts";
+import { keepDataPrivate, tighten } from "./private-files.ts";
 
 export interface EmbeddedHostConfig {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl?: string;
-  /** The full Dapr API on 127.0.0.1 for debugging; 0 turns it off. */
+  /** The full Dapr API on 127.0.0.1 for debugging; 0 (the default of `bun start`) keeps it off. */
   daprHttpPort: number;
   logLevel: LogLevel;
+  /** Required when daprHttpPort is set: every call there but the health probes must carry it. */
   daprApiToken?: string;
   siteDir: string;
   /** Delivery tuning of the runtime (tests make retries quick). */
@@ -71,6 +74,8 @@ export class PortInUseError extends Error {
  * fetch, exactly as it would talk to daprd.
  */
 export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<EmbeddedHost> {
+  if (config.daprHttpPort !== 0 && !config.daprApiToken) throw new DaprApiTokenMissingError();
+  keepDataPrivate(config.dataDir);
   const logger = createLogger({ service: "embedded", level: config.logLevel });
   const components = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
   const runtime = createRuntime({
@@ -95,7 +100,10 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
           pgliteWorker: config.pgliteInWorker ?? true,
         },
         logger.child({ component: "database" }),
-      )),
+      ).then((db) => {
+        tighten(config.dataDir);
+        return db;
+      })),
   };
 
   const registry = new Registry();
@@ -193,10 +201,20 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
       }),
     );
     gateway?.attach(server);
+    const daprApiToken = config.daprApiToken;
     sidecarServer =
-      config.daprHttpPort === 0
+      config.daprHttpPort === 0 || !daprApiToken
         ? undefined
-        : listen("DAPR_HTTP_PORT", () => Bun.serve({ port: config.daprHttpPort, hostname: "127.0.0.1", fetch: runtimeApi }));
+        : listen("DAPR_HTTP_PORT", () => {
+            const guarded = loopbackDaprApi({ api: runtimeApi, apiToken: daprApiToken, port: () => daprServer.port! });
+            const daprServer: Bun.Server<undefined> = Bun.serve({
+              port: config.daprHttpPort,
+              hostname: "127.0.0.1",
+              ...serverErrorOptions(logger),
+              fetch: guarded,
+            });
+            return daprServer;
+          });
   } catch (error) {
     await stopEverything();
     throw error;
@@ -215,6 +233,15 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
       await stopEverything();
     },
   };
+}
+
+/** The Dapr API port serves secrets: it never opens without a token. */
+export class DaprApiTokenMissingError extends Error {
+  readonly variable = "DAPR_API_TOKEN";
+  constructor() {
+    super("DAPR_HTTP_PORT opens the Dapr API, which hands out secrets: set DAPR_API_TOKEN too (callers send it as dapr-api-token)");
+    this.name = "DaprApiTokenMissingError";
+  }
 }
 
 /** A taken port is a configuration problem: say which variable to change. */
