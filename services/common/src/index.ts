@@ -17,3 +17,4 @@ export * from "./websocket-gateway.ts";
 export * from "./strict-input.ts";
 export * from "./canonical-request.ts";
 export * from "./server-error.ts";
+export * from "./control-characters.ts";
