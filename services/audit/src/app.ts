@@ -1,6 +1,7 @@
 import { consumerSubscriptions, createServiceApp, createTokenService, type ServiceDeps } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { adminTokenCheck } from "./admin-token.ts";
+import { auditDocs } from "./audit-docs.ts";
 import { auditRoutes } from "./audit-routes.ts";
 import { gapRoutes } from "./gap-routes.ts";
 import { auditTableReady } from "./store.ts";
@@ -24,6 +25,7 @@ export async function createApp(deps: AuditDeps) {
 
   return createServiceApp("audit", deps, [{ name: "database", check: () => auditTableReady(deps.db) }])
     .use(consumerSubscriptions("audit", deps, auditSubscriptions({ db: deps.db, pubsub: deps.components.pubsub })))
+    .use(auditDocs())
     .use(gapRoutes({ db: deps.db, checkAdmin }))
     .use(auditRoutes({ db: deps.db, tokens }));
 }

@@ -18,3 +18,5 @@ export * from "./strict-input.ts";
 export * from "./canonical-request.ts";
 export * from "./server-error.ts";
 export * from "./control-characters.ts";
+export * from "./security-headers.ts";
+export * from "./openapi-errors.ts";

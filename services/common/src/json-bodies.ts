@@ -12,7 +12,13 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
  */
 export function jsonBodiesOnly() {
   // onRequest hooks run for every request of the app that uses this, before routing.
-  return new Elysia({ name: "json-bodies" }).onRequest(({ request }) => {
+  return new Elysia({ name: "json-bodies" })
+    .onTransform({ as: "global" }, ({ body }) => {
+      // Every body a route here parses is an object; an array or a bare value slipped past all-optional schemas.
+      if (body === undefined || (typeof body === "object" && body !== null && !Array.isArray(body))) return;
+      throw new AppError(400, "invalid_body", "the request body must be a JSON object");
+    })
+    .onRequest(({ request }) => {
     if (!carriesBody(request)) return;
     const type = request.headers.get("content-type")?.split(";")[0]?.trim() ?? "";
     if (JSON_MEDIA_TYPE.test(type)) return;

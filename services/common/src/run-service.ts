@@ -7,6 +7,7 @@ import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
 import type { DaprClient } from "./dapr/types.ts";
 import { createLogger, type Logger } from "./logger.ts";
+import { addSecurityHeaders } from "./security-headers.ts";
 import { serverErrorOptions } from "./server-error.ts";
 import type { ServiceDeps } from "./service-app.ts";
 import { gatewayOf } from "./websocket-gateway.ts";
@@ -83,11 +84,12 @@ export function serveApp(app: AnyElysia, { port, hostname, logger }: { port: num
     ...serverErrorOptions(logger),
     fetch: async (request, bunServer) => {
       const accepted = canonicalRequest(request);
-      if (!accepted.ok) return accepted.response;
+      if (!accepted.ok) return addSecurityHeaders(request, accepted.response);
       // The upgrade needs Bun's own request object; its URL passed the gate above.
       const upgrade = await gateway?.handle(request, bunServer);
       if (upgrade === "upgraded") return undefined;
-      return upgrade ?? app.handle(accepted.request);
+      // Behind the Ingress these are the headers the browser gets (ingress-nginx passes them through).
+      return addSecurityHeaders(request, upgrade ?? (await app.handle(accepted.request)));
     },
     websocket: gateway?.websocket ?? { message() {} },
   });

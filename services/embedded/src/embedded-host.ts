@@ -1,4 +1,5 @@
 import {
+  addSecurityHeaders,
   canonicalRequest,
   createBackground,
   createDaprClient,
@@ -191,11 +192,11 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
         ...serverErrorOptions(logger),
         fetch: async (request, bunServer) => {
           const accepted = canonicalRequest(request);
-          if (!accepted.ok) return accepted.response;
+          if (!accepted.ok) return addSecurityHeaders(request, accepted.response);
           // The upgrade needs Bun's own request object; its URL passed the gate above.
           const upgrade = await gateway?.handle(request, bunServer);
           if (upgrade === "upgraded") return undefined;
-          return upgrade ?? router(accepted.request);
+          return addSecurityHeaders(request, upgrade ?? (await router(accepted.request)));
         },
         websocket: gateway?.websocket ?? { message() {} },
       }),

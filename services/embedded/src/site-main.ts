@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { canonicalRequest, createLogger, loadConfig, serverErrorOptions } from "@todo/common";
+import { addSecurityHeaders, canonicalRequest, createLogger, loadConfig, serverErrorOptions } from "@todo/common";
 import { createSiteServer } from "./site-server.ts";
 
 /**
@@ -23,9 +23,9 @@ const server = Bun.serve({
   port: config.PORT,
   hostname: config.HOST,
   ...serverErrorOptions(logger),
-  fetch: (request) => {
+  fetch: async (request) => {
     const accepted = canonicalRequest(request);
-    return accepted.ok ? site(accepted.request) : accepted.response;
+    return addSecurityHeaders(request, accepted.ok ? await site(accepted.request) : accepted.response);
   },
 });
 
