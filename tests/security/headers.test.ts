@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { createHash } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
 import { serveApp } from "@todo/common";
-import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "../browser/harness/browser-system.ts";
+import { CHROMIUM, skipBrowserTests } from "../browser/harness/browser-system.ts";
+import { startEmbeddedHost, type EmbeddedHost } from "../../services/embedded/src/embedded-host.ts";
 import { hostedApps } from "../../services/embedded/src/hosted-apps.ts";
 import { createServiceHost } from "../services/service-host.ts";
 
@@ -14,12 +19,27 @@ import { createServiceHost } from "../services/service-host.ts";
  * TLS, and an API reference that loads nothing from another origin.
  */
 setDefaultTimeout(120_000);
-let sys: BrowserSystem;
+const ROOT = join(import.meta.dir, "../..");
+const services = createServiceHost();
+let sys: { url: string; browser: Browser };
+let host: EmbeddedHost;
+let dataDir: string;
 
+// The host in this process (the built site, a free port), so a busy machine's slow child start cannot time it out.
 beforeAll(async () => {
-  if (!skipBrowserTests) sys = await startBrowserSystem();
+  if (skipBrowserTests) return;
+  const build = Bun.spawnSync(["bun", join(ROOT, "scripts/ensure-site.ts"), "--strict"], { stdout: "pipe", stderr: "pipe" });
+  if (build.exitCode !== 0) throw new Error(`the site did not build:\n${build.stdout}\n${build.stderr}`);
+  dataDir = mkdtempSync(join(tmpdir(), "todo-headers-"));
+  host = await startEmbeddedHost({ port: 0, host: "127.0.0.1", dataDir, daprHttpPort: 0, logLevel: "error", siteDir: join(ROOT, "site/dist") });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu", "--no-first-run"] });
+  sys = { url: host.url, browser };
 }, 120_000);
-afterAll(() => sys?.close());
+afterAll(async () => {
+  await sys?.browser.close().catch(() => {});
+  await host?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
 
 const directives = (policy: string | null) =>
   new Map((policy ?? "").split(";").map((part) => part.trim().split(/\s+/)).map(([name = "", ...values]) => [name, values]));
@@ -98,7 +118,6 @@ describe.skipIf(skipBrowserTests)("security headers", () => {
 
 describe("security headers on a service's own port (distributed mode)", () => {
   test("every answer of every service carries them", async () => {
-    const services = createServiceHost();
     try {
       for (const hosted of hostedApps) {
         const app = await hosted.create(services.deps(), services.host(`${hosted.appId}-headers`));
