@@ -12,7 +12,7 @@ setDefaultTimeout(60_000);
 const STRIPPING = /more_clear_headers|proxy_hide_header|hide-headers|add_header\s+Content-Security-Policy/i;
 
 describe("the Ingress and the security headers", () => {
-  test.each([
+  test.each<[string, Record<string, string>]>([
     ["plain HTTP", { "ingress.host": "todo.example.com" }],
     ["TLS", { "ingress.host": "todo.example.com", "ingress.tlsSecret": "todo-tls" }],
   ])("over %s no Ingress hides or rewrites the backends' headers", async (_, set) => {

@@ -41,7 +41,8 @@ export function controlCharacterError(where: string, path: string): AppError {
  * route's own validation: one rule for every input.
  */
 export function refuseControlCharacters() {
-  return new Elysia({ name: "control-characters" }).onTransform({ as: "global" }, ({ body, query, params }) => {
+  return new Elysia({ name: "control-characters" }).onTransform({ as: "global" }, function (...args: unknown[]) {
+    const { body, query, params } = parsedInputs(args[0]);
     const inQuery = findControlCharacter(query);
     if (inQuery) throw controlCharacterError("query parameter", inQuery);
     const inParams = findControlCharacter(params);
@@ -49,4 +50,16 @@ export function refuseControlCharacters() {
     const inBody = findControlCharacter(body);
     if (inBody) throw controlCharacterError("field", inBody);
   });
+}
+
+/**
+ * The inputs Elysia has parsed for this route. Read through `arguments`, not
+ * a destructured parameter: Elysia infers from a hook's source which inputs
+ * any route needs, and a global hook naming `body` would make it parse a
+ * body on every route (a bodyless POST saying application/json then failed
+ * as malformed JSON). Routes that take a body have parsed it by now.
+ */
+export function parsedInputs(context: unknown): { body: unknown; query: unknown; params: unknown } {
+  const inputs = context as Record<string, unknown>;
+  return { body: inputs["body"], query: inputs["query"], params: inputs["params"] };
 }

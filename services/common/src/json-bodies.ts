@@ -1,4 +1,5 @@
 import { Elysia } from "elysia";
+import { parsedInputs } from "./control-characters.ts";
 import { AppError } from "./http-errors.ts";
 
 /** application/json, or a JSON-based type such as application/cloudevents+json (daprd's deliveries). */
@@ -13,7 +14,8 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
 export function jsonBodiesOnly() {
   // onRequest hooks run for every request of the app that uses this, before routing.
   return new Elysia({ name: "json-bodies" })
-    .onTransform({ as: "global" }, ({ body }) => {
+    .onTransform({ as: "global" }, function (...args: unknown[]) {
+      const { body } = parsedInputs(args[0]);
       // Every body a route here parses is an object; an array or a bare value slipped past all-optional schemas.
       if (body === undefined || (typeof body === "object" && body !== null && !Array.isArray(body))) return;
       throw new AppError(400, "invalid_body", "the request body must be a JSON object");

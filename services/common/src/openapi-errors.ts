@@ -42,7 +42,8 @@ export interface CompletionOptions {
   extra?: Record<string, Record<string, Record<string, Json>>>;
 }
 
-export function completeOpenApiDocument<T extends Json>(document: T, options: CompletionOptions = {}): T {
+export function completeOpenApiDocument<T extends Json>(given: T, options: CompletionOptions = {}): T {
+  const document: Json = given;
   document.components ??= {};
   document.components.schemas ??= {};
   document.components.schemas.ErrorBody ??= ErrorBodySchema;
@@ -53,7 +54,7 @@ export function completeOpenApiDocument<T extends Json>(document: T, options: Co
     }
   }
   repairSchemas(document);
-  return document;
+  return given;
 }
 
 function completeOperation(path: string, method: string, operation: Json) {
