@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
-import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestHost, type TestHost } from "../../services/embedded/src/testing/test-host.ts";
 
@@ -23,6 +23,7 @@ const EXAMPLES = process.env.SCHEMATHESIS_MAX_EXAMPLES ?? "25";
 const DOCUMENTS = ["/api/docs/json", "/api/audit/docs/json"];
 let system: TestHost;
 let token: string;
+const workDir = mkdtempSync(join(tmpdir(), "todo-schemathesis-"));
 
 beforeAll(async () => {
   if (!existsSync(ST)) {
@@ -36,7 +37,10 @@ beforeAll(async () => {
   });
   token = ((await signup.json()) as { token: string }).token;
 }, 120_000);
-afterAll(() => system?.stop());
+afterAll(async () => {
+  await system?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+});
 
 describe("the OpenAPI documents", () => {
   test("together they document every public route of chat-api and audit, with error answers", async () => {
@@ -74,7 +78,8 @@ describe("the OpenAPI documents", () => {
         "--workers", "2",
         "--no-color",
       ],
-      { stdout: "pipe", stderr: "pipe", env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } },
+      // Its cache (.schemathesis/) goes to a throwaway working directory, not the repository.
+      { stdout: "pipe", stderr: "pipe", cwd: workDir, env: { ...process.env, SCHEMATHESIS_TELEMETRY: "false" } },
     );
     const [out, err, code] = await Promise.all([new Response(run.stdout).text(), new Response(run.stderr).text(), run.exited]);
     if (code !== 0) throw new Error(`schemathesis exited ${code}:\n${out.slice(-12_000)}\n${err.slice(-4_000)}`);
