@@ -11,6 +11,7 @@ import {
 } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { adminTokenCheck } from "./admin-token.ts";
+import { auditDocs } from "./audit-docs.ts";
 import { auditRoutes } from "./audit-routes.ts";
 import { gapRoutes } from "./gap-routes.ts";
 import { auditTableReady } from "./store.ts";
@@ -36,6 +37,7 @@ export async function createApp(deps: AuditDeps) {
 
   return createServiceApp("audit", deps, [{ name: "database", check: () => auditTableReady(deps.db) }])
     .use(consumerSubscriptions("audit", deps, auditSubscriptions({ db: deps.db, pubsub: deps.components.pubsub })))
+    .use(auditDocs())
     .use(gapRoutes({ db: deps.db, checkAdmin }))
     .use(verifyRoutes({ db: deps.db, tokens, checkAdmin }))
     .use(auditRoutes({ db: deps.db, tokens }));

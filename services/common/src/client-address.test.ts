@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { Elysia } from "elysia";
 import { clientAddressOf, withPeerAddress } from "./client-address.ts";
 import { serveApp } from "./run-service.ts";
+import { createMemoryLogger } from "./logger.ts";
 
 const headers = (xff?: string) => new Headers(xff === undefined ? {} : { "x-forwarded-for": xff });
 
@@ -27,7 +28,7 @@ describe("the client's address", () => {
 
   test("serveApp hands the app the TCP peer, so a forged X-Forwarded-For buys no fresh budget", async () => {
     const app = new Elysia().get("/whoami", ({ request }) => clientAddressOf(request.headers));
-    const server = serveApp(app, { port: 0, hostname: "127.0.0.1" });
+    const server = serveApp(app, { port: 0, hostname: "127.0.0.1", logger: createMemoryLogger() });
     try {
       const response = await fetch(`http://127.0.0.1:${server.port}/whoami`, { headers: { "x-forwarded-for": "192.0.2.1" } });
       expect(await response.text()).toBe("127.0.0.1");

@@ -21,3 +21,8 @@ export * from "./client-address.ts";
 export * from "./strict-input.ts";
 export * from "./same-secret.ts";
 export * from "./service-descriptor.ts";
+export * from "./canonical-request.ts";
+export * from "./server-error.ts";
+export * from "./control-characters.ts";
+export * from "./security-headers.ts";
+export * from "./openapi-errors.ts";

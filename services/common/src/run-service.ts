@@ -1,6 +1,7 @@
 import { Type, type Static, type TObject, type TProperties } from "@sinclair/typebox";
 import { Registry } from "prom-client";
 import { createBackground } from "./background.ts";
+import { canonicalRequest } from "./canonical-request.ts";
 import { BaseConfig, loadConfig } from "./config.ts";
 import { createDaprClient } from "./dapr/client.ts";
 import type { DaprClient } from "./dapr/types.ts";
@@ -8,6 +9,8 @@ import { createLogger, type Logger } from "./logger.ts";
 import type { Database } from "./db/database.ts";
 import type { AnyElysia, ServiceDescriptor } from "./service-descriptor.ts";
 import { withPeerAddress } from "./client-address.ts";
+import { addSecurityHeaders } from "./security-headers.ts";
+import { serverErrorOptions } from "./server-error.ts";
 import { gatewayOf } from "./websocket-gateway.ts";
 
 /**
@@ -52,7 +55,7 @@ export async function runService<S extends TProperties>(
     // Kubernetes sets HOSTNAME to the pod name: stable per replica, distinct between replicas.
     { settings: config, database: openDatabase, replicaId: process.env.HOSTNAME ?? crypto.randomUUID() },
   );
-  const server = serveApp(app, { port: config.PORT, hostname: "0.0.0.0" });
+  const server = serveApp(app, { port: config.PORT, hostname: "0.0.0.0", logger });
   background.start();
   logger.info("listening", { port: server.port });
 
@@ -87,22 +90,30 @@ async function waitForSidecar(dapr: DaprClient, logger: Logger) {
   }
 }
 
-/** Bun.serve for the app, with its WebSocket gateway when it has one. */
-export function serveApp(app: AnyElysia, { port, hostname }: { port: number; hostname: string }) {
+/**
+ * Bun.serve for the app, with its WebSocket gateway when it has one. Every
+ * request passes the canonical-request gate first (400 for a malformed Host
+ * or path), so the app's own guards and Elysia's router read the same path.
+ */
+export function serveApp(app: AnyElysia, { port, hostname, logger }: { port: number; hostname: string; logger: Logger }) {
   const gateway = gatewayOf(app);
-  // The app sees the TCP peer as the last X-Forwarded-For entry (client-address.ts).
-  const handle = (request: Request, server: Bun.Server<any>) => app.handle(withPeerAddress(request, server.requestIP(request)?.address));
-  if (!gateway) return Bun.serve({ port, hostname, fetch: handle });
   const server = Bun.serve({
     port,
     hostname,
+    ...serverErrorOptions(logger),
     fetch: async (request, bunServer) => {
-      const upgrade = await gateway.handle(request, bunServer);
+      const accepted = canonicalRequest(request);
+      if (!accepted.ok) return addSecurityHeaders(request, accepted.response);
+      // The upgrade needs Bun's own request object; its URL passed the gate above.
+      const upgrade = await gateway?.handle(request, bunServer);
       if (upgrade === "upgraded") return undefined;
-      return upgrade ?? handle(request, bunServer);
+      // The app sees the TCP peer as the last X-Forwarded-For entry (client-address.ts).
+      const response = upgrade ?? (await app.handle(withPeerAddress(accepted.request, bunServer.requestIP(request)?.address)));
+      // Behind the Ingress these are the headers the browser gets (ingress-nginx passes them through).
+      return addSecurityHeaders(request, response);
     },
-    websocket: gateway.websocket,
+    websocket: gateway?.websocket ?? { message() {} },
   });
-  gateway.attach(server);
+  gateway?.attach(server);
   return server;
 }

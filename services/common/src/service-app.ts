@@ -2,7 +2,9 @@ import { Elysia } from "elysia";
 import type { Registry } from "prom-client";
 import type { Background } from "./background.ts";
 import type { DaprClient } from "./dapr/types.ts";
+import { refuseControlCharacters } from "./control-characters.ts";
 import { httpErrors } from "./http-errors.ts";
+import { jsonBodiesOnly } from "./json-bodies.ts";
 import type { Logger } from "./logger.ts";
 import { observability, type ReadinessCheck } from "./observability.ts";
 import { deliveryMetrics } from "./subscriptions/metrics.ts";
@@ -26,13 +28,16 @@ export interface ServiceDeps {
 }
 
 /**
- * The base every service app starts from: error mapping, health, readiness
- * (the sidecar answers, plus the service's own checks) and metrics.
+ * The base every service app starts from: error mapping, JSON-only bodies
+ * (415), no control characters in any input (400), health, readiness (the
+ * sidecar answers, plus the service's own checks) and metrics.
  */
 export function createServiceApp(name: string, deps: ServiceDeps, checks: ReadinessCheck[] = []) {
   const sidecar: ReadinessCheck = { name: "dapr", check: () => deps.dapr.healthy({ outbound: true }) };
   return new Elysia({ name })
     .use(httpErrors(deps.logger))
+    .use(jsonBodiesOnly())
+    .use(refuseControlCharacters())
     .use(
       observability({
         service: name,

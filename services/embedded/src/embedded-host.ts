@@ -1,4 +1,6 @@
 import {
+  addSecurityHeaders,
+  canonicalRequest,
   createBackground,
   createDaprClient,
   createLogger,
@@ -7,6 +9,7 @@ import {
   withPeerAddress,
   type Logger,
   type LogLevel,
+  serverErrorOptions,
   type WebSocketGateway,
 } from "@todo/common";
 import { openMigratedDatabase, type Database } from "@todo/common/db";
@@ -18,15 +21,18 @@ import { createPublicRouter, type PublicRoute } from "./public-router.ts";
 import { inProcessChannel } from "./runtime/app-channel.ts";
 import { createRuntime, type Runtime, type RuntimeOptions } from "./runtime/runtime.ts";
 import { createSiteHandler } from "./site.ts";
+import { loopbackDaprApi } from "./loopback-dapr-api.ts";
+import { keepDataPrivate, tighten } from "./private-files.ts";
 
 export interface EmbeddedHostConfig {
   port: number;
   host: string;
   dataDir: string;
   databaseUrl?: string;
-  /** The full Dapr API on 127.0.0.1 for debugging; 0 turns it off. */
+  /** The full Dapr API on 127.0.0.1 for debugging; 0 (the default of `bun start`) keeps it off. */
   daprHttpPort: number;
   logLevel: LogLevel;
+  /** Required when daprHttpPort is set: every call there but the health probes must carry it. */
   daprApiToken?: string;
   siteDir: string;
   /** Delivery tuning of the runtime (tests make retries quick). */
@@ -45,8 +51,16 @@ export interface EmbeddedHost {
   daprApiUrl?: string;
   runtime: Runtime;
   logger: Logger;
+  /** Every hosted app's routes and the prefixes the public port forwards to it (for tests of the public surface). */
+  apps: HostedAppRoutes[];
   /** Graceful: stop taking requests, stop background work, drain the runtime, close the database. */
   stop(): Promise<void>;
+}
+
+export interface HostedAppRoutes {
+  appId: string;
+  publicPaths: readonly string[];
+  routes: { method: string; path: string }[];
 }
 
 export class PortInUseError extends Error {
@@ -62,6 +76,8 @@ export class PortInUseError extends Error {
  * fetch, exactly as it would talk to daprd.
  */
 export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<EmbeddedHost> {
+  if (config.daprHttpPort !== 0 && !config.daprApiToken) throw new DaprApiTokenMissingError();
+  keepDataPrivate(config.dataDir);
   const logger = createLogger({ service: "embedded", level: config.logLevel });
   const components = { pubsub: "pubsub", stateStore: "statestore", secretStore: "secretstore" };
   const runtime = createRuntime({
@@ -82,13 +98,17 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
         pgliteWorker: config.pgliteInWorker ?? true,
       },
       logger.child({ component: "database" }),
-    ));
+    ).then((db) => {
+      tighten(config.dataDir);
+      return db;
+    }));
   const settings = config.settings ?? loadConfig(Type.Object(serviceSettings), {});
 
   const registry = new Registry();
   const background = createBackground(logger);
   const publicRoutes: PublicRoute[] = [];
   const apps: { appId: string; handle: (request: Request) => Promise<Response> }[] = [];
+  const appRoutes: HostedAppRoutes[] = [];
   let gateway: WebSocketGateway | undefined;
   // In-process calls need no secret, but the apps check it as they would behind daprd.
   const appApiToken = crypto.randomUUID();
@@ -112,6 +132,11 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
     const handle = (request: Request): Promise<Response> => app.handle(request);
     runtime.registerApp(inProcessChannel(service.appId, handle, appApiToken));
     apps.push({ appId: service.appId, handle });
+    appRoutes.push({
+      appId: service.appId,
+      publicPaths: service.publicPaths,
+      routes: app.routes.map(({ method, path }) => ({ method, path })),
+    });
     for (const prefix of service.publicPaths) publicRoutes.push({ prefix, handle });
     gateway ??= gatewayOf(app);
   }
@@ -161,20 +186,35 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
       Bun.serve({
         port: config.port,
         hostname: config.host,
+        ...serverErrorOptions(logger),
         fetch: async (request, bunServer) => {
+          const accepted = canonicalRequest(request);
+          if (!accepted.ok) return addSecurityHeaders(request, accepted.response);
+          // The upgrade needs Bun's own request object; its URL passed the gate above.
           const upgrade = await gateway?.handle(request, bunServer);
           if (upgrade === "upgraded") return undefined;
           // The apps see the TCP peer as the last X-Forwarded-For entry (sign-in throttling per client).
-          return upgrade ?? router(withPeerAddress(request, bunServer.requestIP(request)?.address));
+          const peer = bunServer.requestIP(request)?.address;
+          return addSecurityHeaders(request, upgrade ?? (await router(withPeerAddress(accepted.request, peer))));
         },
         websocket: gateway?.websocket ?? { message() {} },
       }),
     );
     gateway?.attach(server);
+    const daprApiToken = config.daprApiToken;
     sidecarServer =
-      config.daprHttpPort === 0
+      config.daprHttpPort === 0 || !daprApiToken
         ? undefined
-        : listen("DAPR_HTTP_PORT", () => Bun.serve({ port: config.daprHttpPort, hostname: "127.0.0.1", fetch: runtimeApi }));
+        : listen("DAPR_HTTP_PORT", () => {
+            const guarded = loopbackDaprApi({ api: runtimeApi, apiToken: daprApiToken, port: () => daprServer.port! });
+            const daprServer: Bun.Server<undefined> = Bun.serve({
+              port: config.daprHttpPort,
+              hostname: "127.0.0.1",
+              ...serverErrorOptions(logger),
+              fetch: guarded,
+            });
+            return daprServer;
+          });
   } catch (error) {
     await stopEverything();
     throw error;
@@ -185,6 +225,7 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
     daprApiUrl: sidecarServer ? `http://127.0.0.1:${sidecarServer.port}` : undefined,
     runtime,
     logger,
+    apps: appRoutes,
     async stop() {
       gateway?.close();
       await server.stop();
@@ -192,6 +233,15 @@ export async function startEmbeddedHost(config: EmbeddedHostConfig): Promise<Emb
       await stopEverything();
     },
   };
+}
+
+/** The Dapr API port serves secrets: it never opens without a token. */
+export class DaprApiTokenMissingError extends Error {
+  readonly variable = "DAPR_API_TOKEN";
+  constructor() {
+    super("DAPR_HTTP_PORT opens the Dapr API, which hands out secrets: set DAPR_API_TOKEN too (callers send it as dapr-api-token)");
+    this.name = "DaprApiTokenMissingError";
+  }
 }
 
 /** A taken port is a configuration problem: say which variable to change. */

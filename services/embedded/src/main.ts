@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { BaseConfig, loadConfig } from "@todo/common";
 import { join } from "node:path";
-import { PortInUseError, startEmbeddedHost } from "./embedded-host.ts";
+import { DaprApiTokenMissingError, PortInUseError, startEmbeddedHost } from "./embedded-host.ts";
 import { serviceSettings } from "./services.ts";
 
 /** `bun start`: everything in one process on one port (see embedded-host.ts). */
@@ -10,7 +10,8 @@ const EmbeddedConfig = {
   HOST: Type.String({ default: "127.0.0.1" }),
   DATA_DIR: Type.String({ minLength: 1, default: ".data" }),
   DATABASE_URL: Type.Optional(Type.String({ pattern: "^postgres(ql)?://" })),
-  DAPR_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3500 }),
+  // The full Dapr API on 127.0.0.1 for debugging: off unless asked for, and then only with DAPR_API_TOKEN.
+  DAPR_HTTP_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 0 }),
   LOG_LEVEL: BaseConfig.LOG_LEVEL,
   DAPR_API_TOKEN: Type.Optional(Type.String({ minLength: 1 })),
   SITE_DIR: Type.String({ default: join(import.meta.dir, "../../../site/dist") }),
@@ -31,7 +32,7 @@ try {
     settings: config,
   });
 } catch (error) {
-  if (!(error instanceof PortInUseError)) throw error;
+  if (!(error instanceof PortInUseError || error instanceof DaprApiTokenMissingError)) throw error;
   console.error(JSON.stringify({ level: "error", service: "embedded", msg: error.message, variable: error.variable }));
   process.exit(1);
 }

@@ -169,4 +169,14 @@ describe("sidecar-main", () => {
 
     expect((await fetch(`${url}/v1.0/invoke/nobody/method/x`)).status).toBe(500);
   });
+
+  test("answers only a loopback Host with its own port, so a page cannot reach it by DNS rebinding", async () => {
+    const { url } = await startSidecar({ APP_ID: "lonely-app", DATA_DIR: tempDir() }, "sidecar API listening");
+    const port = new URL(url).port;
+    const ask = (host: string) => fetch(`${url}/v1.0/healthz/outbound`, { headers: { host } });
+    expect((await ask(`127.0.0.1:${port}`)).status).toBe(204);
+    expect((await ask(`localhost:${port}`)).status).toBe(204);
+    expect((await ask(`rebind.evil.example:${port}`)).status).toBe(421);
+    expect((await ask("127.0.0.1")).status).toBe(421);
+  });
 });

@@ -1,8 +1,10 @@
 import { Type } from "@sinclair/typebox";
 import { randomBytes } from "node:crypto";
-import { createLogger, loadConfig, type Logger } from "@todo/common";
+import { createLogger, loadConfig, serverErrorOptions, type Logger } from "@todo/common";
 import { httpChannel } from "./runtime/app-channel.ts";
 import { defaultRegistryDir, localNameRegistry, remoteSidecarChannel } from "./runtime/name-resolution.ts";
+import { loopbackDaprApi } from "./loopback-dapr-api.ts";
+import { keepDataPrivate } from "./private-files.ts";
 import { createRuntime } from "./runtime/runtime.ts";
 
 /**
@@ -37,6 +39,7 @@ const SidecarConfig = Type.Object({
 const maxBodyBytes = 4 * 1024 * 1024;
 
 const config = loadConfig(SidecarConfig);
+keepDataPrivate(config.DATA_DIR);
 const logger = createLogger({ service: "sidecar", level: config.LOG_LEVEL }, { appId: config.APP_ID });
 
 const names = localNameRegistry(config.EMBEDDED_NAME_RESOLUTION_DIR ?? defaultRegistryDir());
@@ -67,10 +70,20 @@ if (config.APP_PORT !== undefined) {
   });
 }
 
-const server = Bun.serve({
+// Like bun start's Dapr port: a Host naming anything but this port on a loopback name (or DAPR_HOST) is refused,
+// so a web page cannot reach it by DNS rebinding. The runtime checks DAPR_API_TOKEN itself (optional, as with
+// daprd), since invocations forwarded by another local sidecar carry the internal token instead.
+const sidecarApi = loopbackDaprApi({
+  api: runtime.sidecar(config.APP_ID),
+  apiToken: undefined,
+  port: () => server.port!,
+  extraHostNames: [config.DAPR_HOST.includes(":") ? `[${config.DAPR_HOST}]` : config.DAPR_HOST],
+});
+const server: Bun.Server<undefined> = Bun.serve({
   hostname: config.DAPR_HOST,
   port: config.DAPR_HTTP_PORT,
-  fetch: runtime.sidecar(config.APP_ID),
+  ...serverErrorOptions(logger),
+  fetch: sidecarApi,
   maxRequestBodySize: maxBodyBytes,
   // Invocations and deliveries may take as long as the app does, as with daprd.
   idleTimeout: 0,

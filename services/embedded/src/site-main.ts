@@ -1,5 +1,5 @@
 import { Type } from "@sinclair/typebox";
-import { createLogger, loadConfig } from "@todo/common";
+import { addSecurityHeaders, canonicalRequest, createLogger, loadConfig, serverErrorOptions } from "@todo/common";
 import { createSiteServer } from "./site-server.ts";
 
 /**
@@ -18,7 +18,16 @@ const SiteConfig = Type.Object({
 
 const config = loadConfig(SiteConfig);
 const logger = createLogger({ service: "site", level: config.LOG_LEVEL });
-const server = Bun.serve({ port: config.PORT, hostname: config.HOST, fetch: createSiteServer(config.SITE_DIR) });
+const site = createSiteServer(config.SITE_DIR);
+const server = Bun.serve({
+  port: config.PORT,
+  hostname: config.HOST,
+  ...serverErrorOptions(logger),
+  fetch: async (request) => {
+    const accepted = canonicalRequest(request);
+    return addSecurityHeaders(request, accepted.ok ? await site(accepted.request) : accepted.response);
+  },
+});
 
 const shutdown = async (signal: string) => {
   logger.info("shutting down", { signal });

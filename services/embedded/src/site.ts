@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { join, normalize, resolve } from "node:path";
+import { pageCsp } from "./page-csp.ts";
 
 /**
  * Serves the built site (site/dist, built by the site package) with an
@@ -38,7 +39,9 @@ function fileResponse(path: string, cacheControl: string, status: number): Respo
   const file = Bun.file(path);
   // Bun.file guesses most types; text types get an explicit charset.
   const type = file.type.startsWith("text/") || file.type.includes("javascript") ? withCharset(file.type) : file.type;
-  return new Response(file, { status, headers: { "content-type": type, "cache-control": cacheControl, "x-content-type-options": "nosniff" } });
+  const headers: Record<string, string> = { "content-type": type, "cache-control": cacheControl, "x-content-type-options": "nosniff" };
+  if (type.startsWith("text/html")) headers["content-security-policy"] = pageCsp(path);
+  return new Response(file, { status, headers });
 }
 
 function withCharset(type: string): string {
@@ -60,7 +63,7 @@ function statusPage(): Response {
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Todo: embedded runtime</title></head>
-<body style="font-family:system-ui;max-width:40rem;margin:3rem auto;padding:0 1rem">
+<body>
 <h1>Todo is running</h1>
 <p>The web site has not been built yet (<code>bun run build:site</code>). The services are up:</p>
 <ul>

@@ -30,7 +30,7 @@ export async function startWebsocketOnly(options: { tuning?: Partial<WebsocketTu
   runtime.registerApp(inProcessChannel("websocket", (request) => app.handle(request)));
   await runtime.start();
   background.start();
-  const server = serveApp(app, { port: 0, hostname: "127.0.0.1" });
+  const server = serveApp(app, { port: 0, hostname: "127.0.0.1", logger });
   const chatApi = fixture.sidecar("chat-api");
   return {
     url: `http://127.0.0.1:${server.port}`,

@@ -61,6 +61,17 @@ describe("API docs", () => {
     const response = await buildApp().handle(new Request("http://localhost/api/docs"));
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toContain("text/html");
-    expect(await response.text()).toContain("/api/docs/json");
+    const page = await response.text();
+    expect(page).toContain("/api/docs/json");
+    // Every script and stylesheet comes from this origin: no CDN, nothing inline.
+    const sources = [...page.matchAll(/<(?:script|link)[^>]*(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+    expect(sources.length).toBeGreaterThan(0);
+    for (const source of sources) expect(source).toStartWith("/api/docs/");
+    expect(page).not.toMatch(/<script(?![^>]*src=)[^>]*>/);
+    expect(page).not.toContain("<style");
+    for (const source of sources) {
+      const asset = await buildApp().handle(new Request(`http://localhost${source}`));
+      expect(asset.status).toBe(200);
+    }
   });
 });

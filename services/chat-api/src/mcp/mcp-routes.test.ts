@@ -70,6 +70,20 @@ describe.each(testDatabases())("MCP server on $name", ({ open }) => {
     expect(Object.keys(update?.inputSchema.properties ?? {})).toContain("remindAt");
   });
 
+  test("a NUL or another control character in a tool argument is refused naming it, and nothing is written", async () => {
+    const { token } = await h.signup();
+    const client = await connect(token);
+    for (const args of [{ title: "milk\u0000" }, { title: "ok", tags: ["a\u202eb"] }]) {
+      const result = await call(client, "add_task", args);
+      expect(result.isError).toBe(true);
+      const first = result.content[0];
+      if (first?.type !== "text") throw new Error("expected text content");
+      expect(JSON.parse(first.text).error.code).toBe("invalid_request");
+      expect(first.text).toContain(args.tags ? "/tags/0" : "/title");
+    }
+    expect((await h.call("GET", "/api/tasks", { token })).body.items).toEqual([]);
+  });
+
   test("every tool called through the MCP client acts on the caller's tasks", async () => {
     const { token } = await h.signup();
     const client = await connect(token);

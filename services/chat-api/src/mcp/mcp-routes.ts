@@ -8,7 +8,7 @@ import {
   type CallToolResult,
   type Tool,
 } from "@modelcontextprotocol/sdk/types.js";
-import { AppError, requireUser, type Logger, type TokenService } from "@todo/common";
+import { AppError, controlCharacterError, findControlCharacter, requireUser, type Logger, type TokenService } from "@todo/common";
 import { Elysia } from "elysia";
 import type { TaskTool } from "../tools/task-tools.ts";
 
@@ -70,6 +70,9 @@ function toolServer(tools: TaskTool[], userId: string, logger: Logger | undefine
     const tool = tools.find((candidate) => candidate.name === request.params.name);
     if (!tool) throw new McpError(ErrorCode.InvalidParams, `unknown tool: ${request.params.name}`);
     try {
+      // The transport parsed this body, not Elysia: the same rule as every other input, here.
+      const withControl = findControlCharacter(request.params.arguments ?? {});
+      if (withControl) throw controlCharacterError("argument", withControl);
       const result = await tool.run(userId, request.params.arguments ?? {});
       return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
     } catch (error) {
