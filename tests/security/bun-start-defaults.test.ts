@@ -79,7 +79,7 @@ describe("bun start under umask 000", () => {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: "private@example.com", password: "a long enough passphrase" }),
     });
-    expect(signup.status).toBe(201);
+    expect(signup.status).toBe(202);
     await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { message: "/readyz 200" });
 
     const found = modes(dataDir);

@@ -15,12 +15,7 @@ let token: string;
 
 beforeAll(async () => {
   system = await startTestHost();
-  const signup = await fetch(`${system.url}/api/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "rules@example.com", password: "a long enough passphrase" }),
-  });
-  token = ((await signup.json()) as { token: string }).token;
+  token = (await system.signup("rules")).token;
 });
 afterAll(() => system?.stop());
 

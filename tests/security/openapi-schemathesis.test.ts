@@ -30,12 +30,7 @@ beforeAll(async () => {
     throw new Error(`schemathesis is missing at ${ST}: python3 -m venv ~/.cache/todo-schemathesis/venv && ~/.cache/todo-schemathesis/venv/bin/pip install schemathesis==4.32.5 (or set SCHEMATHESIS_BIN)`);
   }
   system = await startTestHost();
-  const signup = await fetch(`${system.url}/api/auth/signup`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email: "schemathesis@example.com", password: "a long enough passphrase" }),
-  });
-  token = ((await signup.json()) as { token: string }).token;
+  token = (await system.signup("schemathesis")).token;
 }, 120_000);
 afterAll(async () => {
   await system?.stop();

@@ -134,13 +134,12 @@ function expectHeld(response: RawResponse, what: string) {
 
 describe("the public port of bun start", () => {
   test("the attack of issue 14: an internal route through a short Host creates nothing", async () => {
-    const signup = await fetch(`${host.url}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "victim@example.com", password: "a long enough passphrase" }),
-    });
-    expect(signup.status).toBe(201);
-    const { token, user } = (await signup.json()) as { token: string; user: { id: string } };
+    const credentials = JSON.stringify({ email: "victim@example.com", password: "a long enough passphrase" });
+    const post = (path: string) => fetch(`${host.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: credentials });
+    expect((await post("/api/auth/signup")).status).toBe(202);
+    const login = await post("/api/auth/login");
+    expect(login.status).toBe(200);
+    const { token, user } = (await login.json()) as { token: string; user: { id: string } };
     const body = JSON.stringify({ title: "planted", userId: user.id, occurrence: 1 });
     for (const [target, hostHeader] of [
       ["/api/internal/series/0190f0a0-0000-7000-8000-0000000000aa/occurrences", "x"],
