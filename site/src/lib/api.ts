@@ -1,24 +1,16 @@
+import type { Task as TaskSnapshot } from "@todo/common";
 import { session, signOut } from "./session.ts";
 
-/** The task as the API returns it (see the API docs at /api/docs). */
-export interface Task {
-  id: string;
-  title: string;
-  description: string;
-  status: "pending" | "completed";
-  priority: Priority;
-  tags: string[];
-  dueAt: string | null;
-  remindAt: string | null;
-  recurrence: string | null;
-  seriesId: string | null;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  completedAt: string | null;
-}
-export type Priority = "high" | "medium" | "low" | "none";
+/** The task as the API and every live frame carry it: the server's schema, so there is no hand copy to drift. */
+export type Task = TaskSnapshot;
+export type Priority = Task["priority"];
 export type TaskFields = Partial<Pick<Task, "title" | "description" | "priority" | "tags" | "dueAt" | "remindAt" | "recurrence">>;
+
+/** One problem of a refused request, as `error.details` lists them. */
+export interface ApiIssue {
+  path?: string;
+  message: string;
+}
 
 /** An error answer of the API: `{ error: { code, message } }`. */
 export class ApiError extends Error {
@@ -26,6 +18,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    readonly details: ApiIssue[] = [],
   ) {
     super(message);
   }
@@ -43,10 +36,15 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (body !== undefined) headers["content-type"] = "application/json";
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (response.status === 204) return undefined as T;
-  const payload = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const payload = (await response.json().catch(() => ({}))) as { error?: { code?: string; message?: string; details?: unknown } };
   if (!response.ok) {
     if (response.status === 401 && token) signOut();
-    throw new ApiError(response.status, payload.error?.code ?? "error", payload.error?.message ?? `request failed (${response.status})`);
+    throw new ApiError(
+      response.status,
+      payload.error?.code ?? "error",
+      payload.error?.message ?? `request failed (${response.status})`,
+      Array.isArray(payload.error?.details) ? (payload.error.details as ApiIssue[]) : [],
+    );
   }
   return payload as T;
 }
