@@ -16,7 +16,7 @@ export default function FilterBar() {
   };
   return (
     <div class="filter-bar">
-      <div class="toolbar" role="search" aria-label="Search and filter tasks">
+      <div class="toolbar" role="search" aria-label="Find tasks">
         <label for="filter-q" class="visually-hidden">
           Search
         </label>

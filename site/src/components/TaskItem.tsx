@@ -10,14 +10,18 @@ import TaskEditor from "./TaskEditor.tsx";
 /** One task on the board: complete/reopen, its badges, the title that opens the editor, and delete. */
 export default function TaskItem({ task }: { task: Task }) {
   const titleButton = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   const editing = editingId.value === task.id;
   const done = task.status === "completed";
   const overdue = isOverdue(task, now.value);
-  const toggleEditor = () => (editingId.value = editing ? null : task.id);
+  const toggleEditor = (event: Event) => {
+    opener.current = event.currentTarget as HTMLElement;
+    editingId.value = editing ? null : task.id;
+  };
   const close = () => {
     editingId.value = null;
-    // Back to where the user was: this task's title.
-    requestAnimationFrame(() => titleButton.current?.focus());
+    // Back to where the user was: what opened the editor (the title after the `e` shortcut).
+    requestAnimationFrame(() => (opener.current?.isConnected ? opener.current : titleButton.current)?.focus());
   };
 
   return (

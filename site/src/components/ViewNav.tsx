@@ -31,7 +31,7 @@ export default function ViewNav() {
         </li>
       </ul>
       {tagViews.value.length > 0 && (
-        <ul class="views-tags" aria-label="Tags">
+        <ul class="views-tags" aria-label="Tag views">
           {tagViews.value.map((tag) => (
             <li>{link(`tag:${tag}`, `#${tag}`)}</li>
           ))}
