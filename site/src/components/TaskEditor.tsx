@@ -42,6 +42,7 @@ export default function TaskEditor({ task, onClose }: Props) {
 
   const save = async (event: Event) => {
     event.preventDefault();
+    if (busy.value) return;
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const fields: TaskFields = {
       title: String(form.get("title")),
@@ -157,7 +158,8 @@ export default function TaskEditor({ task, onClose }: Props) {
         </p>
       )}
       <p class="actions">
-        <button type="submit" class="primary" disabled={busy.value}>
+        {/* aria-disabled, not disabled: a disabled button would drop the focus while saving. */}
+        <button type="submit" class="primary" aria-disabled={busy.value}>
           Save
         </button>
         <button type="button" onClick={onClose}>
