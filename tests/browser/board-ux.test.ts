@@ -372,6 +372,17 @@ describe.skipIf(skipBrowserTests)("the board as a day planner", () => {
     const call = await create({ title: "Call the bank", remindAt: new Date(Date.now() + 2500).toISOString() });
     await page.locator(".toast.reminder", { hasText: "Reminder: Call the bank" }).getByRole("button", { name: "Done" }).click();
     await waitUntil(async () => (await api("GET", `/api/tasks/${call.id}`)).body.status === "completed", "Call the bank completed on the server");
+
+    // The chat understands "snooze it": the reminder that just went off.
+    const tea = await create({ title: "Make tea", remindAt: new Date(Date.now() + 2500).toISOString() });
+    await page.locator(".toast.reminder", { hasText: "Reminder: Make tea" }).waitFor({ timeout: WAIT });
+    const asked = Date.now();
+    await page.getByLabel("Message to the assistant").fill("snooze it for an hour");
+    await page.getByRole("button", { name: "Send" }).click();
+    await page.getByRole("list", { name: "Actions taken" }).last().filter({ hasText: "Reminder set on “Make tea”" }).waitFor({ timeout: WAIT });
+    const later = Date.parse((await api("GET", `/api/tasks/${tea.id}`)).body.remindAt!) - asked;
+    expect(later).toBeGreaterThan(59 * 60_000);
+    expect(later).toBeLessThan(61 * 60_000);
   });
 
   test("setting a first reminder asks for notifications with a sentence saying why", async () => {

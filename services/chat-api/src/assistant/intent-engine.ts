@@ -2,6 +2,7 @@ import { findDate } from "./engine/dates.ts";
 import { findRecurrence, firstOccurrence } from "./engine/recurrence-phrases.ts";
 import { resolveTasks } from "./engine/references.ts";
 import { REPLIES } from "./engine/replies.ts";
+import { planSnooze } from "./engine/snooze.ts";
 import { cleanTitle, findPriority, findTags } from "./engine/slots.ts";
 import { isUrdu, urduToEnglish } from "./engine/urdu.ts";
 import { formatWhen, instantAt, wallClock } from "./engine/zone-time.ts";
@@ -59,6 +60,12 @@ export function planTurn(message: string, context: TurnContext): TurnPlan {
   let match: RegExpExecArray | null;
 
   if (/^(?:help|\?|what can you do|how does this work|commands|menu)\b/.test(lower)) return answer(REPLIES.help[language]);
+
+  const snooze = planSnooze(english, context, memory);
+  if (snooze) {
+    if ("calls" in snooze) return act(snooze.calls);
+    return answer(snooze.reply === "notFound" ? REPLIES.notFound[language](snooze.phrase) : REPLIES.nothingToSnooze[language]);
+  }
 
   if (/^(?:delete|remove|clear|erase|wipe|trash)(?: out)? (?:everything|all(?: of)?(?: my)?(?: tasks| todos| to-dos)?|every task)$/.test(lower)) {
     const ids = context.tasks.map((task) => task.id);

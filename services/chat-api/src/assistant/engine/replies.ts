@@ -13,6 +13,7 @@ export const REPLIES = {
     en: 'Sorry, I did not understand that. Type help to see what I can do, e.g. "add call mom tomorrow" or "show my tasks".',
     ur: 'معاف کیجیے، میں سمجھ نہیں سکا۔ مدد لکھیں، مثلاً "میرے کام دکھاؤ"۔',
   },
+  nothingToSnooze: { en: "No reminder has gone off to snooze. Say which task, e.g. “snooze Stretch for an hour”.", ur: "کوئی یاد دہانی ابھی نہیں بجی۔ بتائیں کون سا کام، مثلاً “snooze Stretch for an hour”۔" },
   notFound: { en: (phrase: string) => `I could not find a task matching "${phrase}".`, ur: (phrase: string) => `"${phrase}" سے ملتا کوئی کام نہیں ملا۔` },
   which: { en: "Which task do you mean?", ur: "آپ کون سا کام کہہ رہے ہیں؟" },
   confirmDeleteAll: {
