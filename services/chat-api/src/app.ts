@@ -1,5 +1,6 @@
 import { createServiceApp, type ServiceDeps } from "@todo/common";
 import { authRoutes } from "./auth/auth-routes.ts";
+import { calendarRoutes } from "./calendar/calendar-routes.ts";
 import { createTokenService } from "@todo/common";
 import type { Database } from "@todo/common/db";
 import { bodyLimit } from "./http/body-limit.ts";
@@ -61,6 +62,7 @@ export async function createApp(deps: ChatApiDeps) {
     .use(authRoutes({ db: deps.db, tokens, now }))
     .use(quickAddRoutes({ db: deps.db, tokens, now }))
     .use(taskRoutes({ tasks, tokens, rateLimiter }))
+    .use(calendarRoutes({ db: deps.db, tasks, tokens, now }))
     .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))
     .use(chatRoutes({ db: deps.db, tools, tasks, tokens, agent, rateLimiter, now, logger: deps.logger }))
     .use(internalRoutes({ tasks, appApiToken: deps.appApiToken }));
