@@ -471,6 +471,29 @@ describe.skipIf(skipBrowserTests)("the board as a day planner", () => {
     await phone.close();
   });
 
+  test("the calendar feed: a private link to copy, that calendar apps read, and a new one that retires it", async () => {
+    await desktop.grantPermissions(["clipboard-read", "clipboard-write"], { origin: sys.url });
+    await page.goto(`${sys.url}/?view=all`);
+    await page.getByText("Calendar feed").click();
+    await page.getByRole("button", { name: "Create link" }).click();
+    const link = page.getByLabel("Your calendar link");
+    const first = await link.inputValue();
+    expect(first).toStartWith(`${sys.url}/api/calendar/feeds/`);
+    await page.getByRole("button", { name: "Copy link" }).click();
+    await page.locator(".calendar-feed [role=status]", { hasText: "Copied." }).waitFor({ timeout: WAIT });
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(first);
+    const feed = await fetch(first);
+    expect(feed.headers.get("content-type")).toBe("text/calendar; charset=utf-8");
+    expect(await feed.text()).toContain("SUMMARY:Dentist");
+
+    await page.getByRole("button", { name: "Make a new link" }).click();
+    await page.locator(".calendar-feed [role=status]", { hasText: "The old one no longer works." }).waitFor({ timeout: WAIT });
+    const second = await link.inputValue();
+    expect(second).not.toBe(first);
+    expect((await fetch(first)).status).toBe(404);
+    expect((await fetch(second)).status).toBe(200);
+  });
+
   test("screenshots of the views on the desktop in both themes", async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.goto(sys.url);

@@ -4,6 +4,7 @@ import { viewLabel } from "../lib/board-query.ts";
 import { startShortcuts } from "../lib/shortcuts.ts";
 import { session } from "../lib/session.ts";
 import { knownTasks } from "../lib/task-store.ts";
+import CalendarFeed from "./CalendarFeed.tsx";
 import EmptyState from "./EmptyState.tsx";
 import FilterBar from "./FilterBar.tsx";
 import QuickAdd from "./QuickAdd.tsx";
@@ -59,6 +60,7 @@ export default function Board() {
           </div>
         ))
       )}
+      <CalendarFeed />
       <ShortcutHelp />
     </section>
   );
