@@ -453,7 +453,7 @@ describe.skipIf(skipBrowserTests)("the board as a day planner", () => {
     await bar.getByRole("button", { name: "Chat" }).tap();
     const chatInput = mobile.getByLabel("Message to the assistant");
     await chatInput.waitFor({ timeout: WAIT });
-    expect(await mobile.evaluate(() => document.activeElement?.id)).toBe("chat-input");
+    await waitUntil(async () => (await mobile.evaluate(() => document.activeElement?.id)) === "chat-input", "focus in the chat sheet's input");
     const sheet = (await mobile.locator("#chat-panel").boundingBox())!;
     expect([sheet.x, sheet.y, sheet.width, sheet.height].map(Math.round)).toEqual([0, 0, 390, 844]);
     await create({ title: "Drink water", remindAt: new Date(Date.now() + 2000).toISOString() });
