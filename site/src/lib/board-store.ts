@@ -6,7 +6,7 @@ import { describeFailure, isNetworkFailure } from "./errors.ts";
 import { connectLive, connection, type LiveEvent } from "./live.ts";
 import { showSystemReminder, snoozeOptions, startReminderWorker, type ReminderAction } from "./reminders.ts";
 import { session } from "./session.ts";
-import { clearStore, knownTasks, markUnsaved, replaceAll, setOverlay, snapshots, upsert } from "./task-store.ts";
+import { beginFullLoad, clearStore, knownTasks, markUnsaved, replaceAll, setOverlay, snapshots, upsert } from "./task-store.ts";
 import { showToast } from "./toasts.ts";
 
 /**
@@ -66,6 +66,7 @@ export async function loadAll(): Promise<void> {
   if (!session.value) return;
   const mine = ++generation;
   loading.value = true;
+  beginFullLoad();
   try {
     const all: Task[] = [];
     let cursor: string | null = null;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, test } from "bun:test";
 import type { Task } from "./api.ts";
-import { clearStore, knownTasks, replaceAll, setOverlay, upsert } from "./task-store.ts";
+import { beginFullLoad, clearStore, knownTasks, replaceAll, setOverlay, upsert } from "./task-store.ts";
 
 const base: Task = {
   id: "00000000-0000-4000-8000-000000000001",
@@ -53,5 +53,17 @@ describe("the tab's task store applies snapshots by version", () => {
     upsert({ ...base, version: 5 });
     replaceAll([{ ...base, title: "from REST", version: 4 }]);
     expect(titles()).toEqual(["from REST@4"]);
+  });
+
+  test("frames that arrive while the full list is on its way are not lost to its older answer", () => {
+    const other = { ...base, id: "00000000-0000-4000-8000-000000000002", title: "created meanwhile" };
+    const gone = { ...base, id: "00000000-0000-4000-8000-000000000003", title: "deleted meanwhile" };
+    beginFullLoad();
+    upsert({ ...base, title: "renamed meanwhile", version: 2 });
+    upsert(other);
+    upsert({ ...gone, version: 2, deletedAt: "2026-12-01T10:00:00.000Z" });
+    replaceAll([base, { ...gone, version: 1 }]);
+    expect(titles().sort()).toEqual(["created meanwhile@1", "renamed meanwhile@2"]);
+    expect(upsert({ ...base, version: 2 })).toBe(false);
   });
 });

@@ -26,10 +26,14 @@ export const knownTasks = computed<Task[]>(() => {
   });
 });
 
+/** Ids a frame touched while a full load was on its way: the load's answer may be older for them. */
+let touchedDuringLoad: Set<string> | null = null;
+
 /** Applies one snapshot if it is newer than what this tab has; a tombstone (`deletedAt`) removes the task. Returns whether it applied. */
 export function upsert(task: Task): boolean {
   if ((seen.get(task.id) ?? 0) >= task.version) return false;
   seen.set(task.id, task.version);
+  touchedDuringLoad?.add(task.id);
   const next = new Map(snapshots.value);
   if (task.deletedAt) next.delete(task.id);
   else next.set(task.id, task);
@@ -37,11 +41,32 @@ export function upsert(task: Task): boolean {
   return true;
 }
 
-/** A full load (first connection or a sync reset): what the server listed is the truth, whatever this tab had. */
+/** Call before asking for the full list, so frames arriving meanwhile are not lost to the (older) answer. */
+export function beginFullLoad(): void {
+  touchedDuringLoad = new Set();
+}
+
+/**
+ * A full load (first connection or a sync reset): what the server listed is
+ * the truth, except for tasks a frame changed, created or deleted while the
+ * list was on its way, where the higher version wins.
+ */
 export function replaceAll(tasks: Task[]): void {
+  const next = new Map(tasks.map((task) => [task.id, task]));
+  const versions = new Map(tasks.map((task) => [task.id, task.version]));
+  for (const id of touchedDuringLoad ?? []) {
+    const listed = next.get(id);
+    const newer = seen.get(id) ?? 0;
+    if (listed && listed.version >= newer) continue;
+    versions.set(id, newer);
+    const live = snapshots.value.get(id);
+    if (live) next.set(id, live);
+    else next.delete(id); // deleted meanwhile
+  }
+  touchedDuringLoad = null;
   seen.clear();
-  for (const task of tasks) seen.set(task.id, task.version);
-  snapshots.value = new Map(tasks.map((task) => [task.id, task]));
+  for (const [id, version] of versions) seen.set(id, version);
+  snapshots.value = next;
 }
 
 export function setOverlay(id: string, change: Partial<Task> | undefined): void {
@@ -60,6 +85,7 @@ export function markUnsaved(id: string, isUnsaved: boolean): void {
 
 export function clearStore(): void {
   seen.clear();
+  touchedDuringLoad = null;
   snapshots.value = new Map();
   overlays.value = new Map();
   unsaved.value = new Set();
