@@ -107,7 +107,7 @@ describe.skipIf(skipBrowserTests)("axe-core, right-to-left text and layout shift
       expect(await violations(page)).toEqual([]);
       // The check can fail: an image without a text alternative is reported.
       await page.evaluate(() => document.querySelector("main")!.append(Object.assign(document.createElement("img"), { src: "/favicon.svg" })));
-      expect(await violations(page)).toEqual(["image-alt: main > img"]);
+      expect((await violations(page)).map((line) => line.split(":")[0])).toEqual(["image-alt"]);
       await browserContext.close();
     }
   });
