@@ -45,7 +45,7 @@ describe.skipIf(skipBrowserTests)("site accessibility", () => {
     const context = await sys.browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript((stored) => localStorage.setItem("todo.session", stored), JSON.stringify(session));
     page = await context.newPage();
-    await page.goto(sys.url);
+    await page.goto(`${sys.url}/?view=all`);
     await page.locator("li.task").nth(3).waitFor({ timeout: WAIT });
   }, 90_000);
 
@@ -66,6 +66,7 @@ describe.skipIf(skipBrowserTests)("site accessibility", () => {
   }
 
   test("every control has an accessible name, on the board and in an open editor", async () => {
+    await page.getByRole("button", { name: "Filter", exact: true }).click();
     expect(await page.locator("input, select, textarea, button").count()).toBeGreaterThan(20);
     expect(await unnamedControls()).toEqual([]);
     await page.getByRole("button", { name: "Edit Stand-up" }).click();
@@ -78,7 +79,7 @@ describe.skipIf(skipBrowserTests)("site accessibility", () => {
   });
 
   test("keyboard only: skip link, then quick add comes first in the board, Enter adds, focus stays for the next line", async () => {
-    await page.goto(sys.url);
+    await page.goto(`${sys.url}/?view=all`);
     await page.locator("li.task").nth(3).waitFor({ timeout: WAIT });
     await page.keyboard.press("Tab");
     expect(await focusedName()).toBe("Skip to content");
@@ -92,17 +93,17 @@ describe.skipIf(skipBrowserTests)("site accessibility", () => {
     await page.locator("li.task .task-title", { hasText: "Water plants" }).waitFor({ timeout: WAIT });
     expect(await page.evaluate(() => document.activeElement?.id)).toBe("quick-add-input");
 
-    // Tab order then follows the page: Add, status tabs, search, the other filters.
+    // Tab order then follows the page: Add, the views, then search.
     const order: string[] = [];
     for (let index = 0; index < 5; index++) {
       await page.keyboard.press("Tab");
       order.push(await focusedName());
     }
-    expect(order).toEqual(["Add", "To do", "Done", "All", "Search"]);
+    expect(order).toEqual(["Add", "Today", "Upcoming", "All", "Completed"]);
   });
 
   test("focus is visible: a thick outline on the focused control", async () => {
-    await page.getByLabel("Search").focus();
+    await page.getByLabel("Search", { exact: true }).focus();
     await page.keyboard.press("Tab");
     const outline = await page.evaluate(() => {
       const style = getComputedStyle(document.activeElement!);

@@ -3,6 +3,7 @@ import { authRoutes } from "./auth/auth-routes.ts";
 import { createTokenService, readJwtKeys, requireExistingAccount, type JwtKeys } from "@todo/common";
 import { createSignInThrottle } from "./auth/sign-in-throttle.ts";
 import { userExists } from "./auth/user-store.ts";
+import { calendarRoutes } from "./calendar/calendar-routes.ts";
 import type { Database } from "@todo/common/db";
 import { bodyLimit } from "./http/body-limit.ts";
 import { apiDocs } from "./http/openapi.ts";
@@ -67,6 +68,7 @@ export async function createApp(deps: ChatApiDeps) {
     .use(authRoutes({ db: deps.db, tokens, now, throttle: signInThrottle, trustedProxyHops: deps.trustedProxyHops }))
     .use(quickAddRoutes({ db: deps.db, tokens, now }))
     .use(taskRoutes({ tasks, tokens, rateLimiter }))
+    .use(calendarRoutes({ db: deps.db, tasks, tokens, now }))
     .use(mcpRoutes({ tools, tokens, logger: deps.logger.child({ component: "mcp" }) }))
     .use(chatRoutes({ db: deps.db, tools, tasks, tokens, agent, rateLimiter, now, logger: deps.logger }))
     .use(internalRoutes({ tasks, appApiToken: deps.appApiToken }));

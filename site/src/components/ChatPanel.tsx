@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { api } from "../lib/api.ts";
 import { describeAction, type ChatAction } from "../lib/chat.ts";
 import { session } from "../lib/session.ts";
+import { chatOpen } from "../lib/ui-state.ts";
 
 interface Message {
   role: "user" | "assistant";
@@ -33,10 +34,15 @@ export default function ChatPanel() {
   const busy = useSignal(false);
   const listening = useSignal(false);
   const recognizer = useRef<SpeechRecognitionLike>();
-  const log = useRef<HTMLOListElement>(null);
+  const log = useRef<HTMLDivElement>(null);
+  const input = useRef<HTMLInputElement>(null);
   useEffect(() => {
-    log.current?.lastElementChild?.scrollIntoView({ block: "nearest" });
+    // Scroll the conversation, never the page (scrollIntoView would move the page on load).
+    if (log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [messages.value.length]);
+  useEffect(() => {
+    if (chatOpen.value) input.current?.focus();
+  }, [chatOpen.value]);
   useEffect(() => {
     // A new account or sign out starts a new conversation.
     messages.value = [];
@@ -83,14 +89,28 @@ export default function ChatPanel() {
   };
 
   return (
-    <section class="chat card" aria-labelledby="chat-heading">
-      <h2 id="chat-heading">Assistant</h2>
-      <ol class="messages" role="log" aria-live="polite" aria-label="Conversation" ref={log}>
+    <section
+      id="chat-panel"
+      class={`chat card${chatOpen.value ? " open" : ""}`}
+      aria-labelledby="chat-heading"
+      onKeyDown={(e) => e.key === "Escape" && chatOpen.value && (chatOpen.value = false)}
+    >
+      <div class="chat-head">
+        <h2 id="chat-heading">Assistant</h2>
+        <button type="button" class="chat-close" onClick={() => (chatOpen.value = false)}>
+          Close
+        </button>
+      </div>
+      {/* The log is a focusable scroll region around the list, so keyboards can scroll it and the list keeps its items. */}
+      <div class="messages" role="log" aria-live="polite" aria-label="Conversation" tabIndex={0} ref={log}>
+      <ol>
         {messages.value.length === 0 && <li class="hint">Try “remind me to call mom tomorrow at 6pm” or “show what's due this week”.</li>}
         {messages.value.map((message) => (
           <li class={`message ${message.role}`}>
             <span class="visually-hidden">{message.role === "user" ? "You:" : "Assistant:"}</span>
-            <p class="message-text">{message.text}</p>
+            <p class="message-text" dir="auto">
+              {message.text}
+            </p>
             {message.actions && message.actions.length > 0 && (
               <ul class="actions-taken" aria-label="Actions taken">
                 {message.actions.map((action) => (
@@ -101,12 +121,15 @@ export default function ChatPanel() {
           </li>
         ))}
       </ol>
+      </div>
       <form class="chat-form" onSubmit={send}>
         <label for="chat-input" class="visually-hidden">
           Message to the assistant
         </label>
         <input
           id="chat-input"
+          ref={input}
+          dir="auto"
           value={draft.value}
           onInput={(e) => (draft.value = e.currentTarget.value)}
           placeholder="Message the assistant"

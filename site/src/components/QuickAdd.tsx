@@ -2,6 +2,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { api } from "../lib/api.ts";
 import { createTask } from "../lib/board-store.ts";
+import { describeFailure } from "../lib/errors.ts";
 import { fieldsOf, previewChips, previewSentence, shouldPreview, type ParsedLine } from "../lib/quick-add.ts";
 
 interface Preview {
@@ -27,7 +28,7 @@ export default function QuickAdd() {
     try {
       return { text, fields: await api<ParsedLine>("POST", "/api/tasks/parse", { text }) };
     } catch (error) {
-      return { text, error: (error as Error).message };
+      return { text, error: describeFailure(error).text };
     }
   };
 
@@ -60,7 +61,7 @@ export default function QuickAdd() {
       line.value = "";
       preview.value = null;
     } catch (error) {
-      preview.value = { text, error: (error as Error).message };
+      preview.value = { text, error: describeFailure(error).text };
     } finally {
       busy.value = false;
     }

@@ -3,7 +3,9 @@ import { useEffect, useRef } from "preact/hooks";
 import type { Priority, Task, TaskFields } from "../lib/api.ts";
 import { parseTags } from "../lib/board-query.ts";
 import { updateTask } from "../lib/board-store.ts";
-import { fromLocalInput, toLocalInput } from "../lib/dates.ts";
+import { fromLocalInput, relativeWhen, toLocalInput } from "../lib/dates.ts";
+import { explainFailure, type Explained, type TaskField } from "../lib/errors.ts";
+import { shouldAskNotificationPermission } from "../lib/reminders.ts";
 import { DEFAULT_FORM, fromRRule, toRRule, type RecurrenceForm } from "../lib/recurrence.ts";
 import PriorityOptions from "./PriorityOptions.tsx";
 import RecurrenceEditor from "./RecurrenceEditor.tsx";
@@ -18,14 +20,29 @@ export default function TaskEditor({ task, onClose }: Props) {
   const readable = task.recurrence ? fromRRule(task.recurrence) : undefined;
   const repeats = useSignal(task.recurrence !== null);
   const recurrence = useSignal<RecurrenceForm>(readable ?? DEFAULT_FORM);
-  const error = useSignal<string | null>(null);
+  const errors = useSignal<Explained[]>([]);
+  const due = useSignal(toLocalInput(task.dueAt));
+  const remind = useSignal(toLocalInput(task.remindAt));
+  const askPermission = useSignal(false);
   const busy = useSignal(false);
   const titleInput = useRef<HTMLInputElement>(null);
   useEffect(() => titleInput.current?.focus(), []);
   const id = (name: string) => `edit-${task.id}-${name}`;
+  const fieldError = (field: TaskField) => errors.value.find((item) => item.field === field);
+  const invalid = (field: TaskField, name: string) =>
+    fieldError(field) ? { "aria-invalid": true, "aria-describedby": id(`${name}-error`) } : {};
+  const errorText = (field: TaskField, name: string) => {
+    const problem = fieldError(field);
+    return problem ? (
+      <span class="error field-error" id={id(`${name}-error`)}>
+        {problem.text}
+      </span>
+    ) : null;
+  };
 
   const save = async (event: Event) => {
     event.preventDefault();
+    if (busy.value) return;
     const form = new FormData(event.currentTarget as HTMLFormElement);
     const fields: TaskFields = {
       title: String(form.get("title")),
@@ -42,10 +59,11 @@ export default function TaskEditor({ task, onClose }: Props) {
     if (toLocalInput(task.dueAt) === String(form.get("dueAt"))) delete fields.dueAt;
     busy.value = true;
     try {
-      await updateTask(task.id, fields);
+      await updateTask(task, fields);
       onClose();
     } catch (failure) {
-      error.value = (failure as Error).message;
+      // Focus stays where the user was (the Save button); each sentence sits by its field.
+      errors.value = explainFailure(failure);
     } finally {
       busy.value = false;
     }
@@ -55,11 +73,13 @@ export default function TaskEditor({ task, onClose }: Props) {
     <form class="editor" onSubmit={save} onKeyDown={(e) => e.key === "Escape" && onClose()} aria-label={`Edit ${task.title}`}>
       <p class="field">
         <label for={id("title")}>Title</label>
-        <input id={id("title")} name="title" required maxLength={200} defaultValue={task.title} ref={titleInput} />
+        <input id={id("title")} name="title" required maxLength={200} defaultValue={task.title} ref={titleInput} dir="auto" {...invalid("title", "title")} />
+        {errorText("title", "title")}
       </p>
       <p class="field">
         <label for={id("description")}>Description</label>
-        <textarea id={id("description")} name="description" rows={2} maxLength={4000} defaultValue={task.description} />
+        <textarea id={id("description")} name="description" rows={2} maxLength={4000} defaultValue={task.description} dir="auto" {...invalid("description", "description")} />
+        {errorText("description", "description")}
       </p>
       <div class="row">
         <p class="field">
@@ -70,17 +90,39 @@ export default function TaskEditor({ task, onClose }: Props) {
         </p>
         <p class="field">
           <label for={id("tags")}>Tags</label>
-          <input id={id("tags")} name="tags" defaultValue={task.tags.join(" ")} placeholder="home work" />
+          <input id={id("tags")} name="tags" defaultValue={task.tags.join(" ")} placeholder="home work" {...invalid("tags", "tags")} />
+          {errorText("tags", "tags")}
         </p>
       </div>
       <div class="row">
         <p class="field">
           <label for={id("due")}>Due</label>
-          <input id={id("due")} name="dueAt" type="datetime-local" defaultValue={toLocalInput(task.dueAt)} />
+          <input
+            id={id("due")}
+            name="dueAt"
+            type="datetime-local"
+            defaultValue={toLocalInput(task.dueAt)}
+            onInput={(e) => (due.value = e.currentTarget.value)}
+            {...invalid("dueAt", "due")}
+          />
+          <PickedTime value={due.value} />
+          {errorText("dueAt", "due")}
         </p>
         <p class="field">
           <label for={id("remind")}>Reminder</label>
-          <input id={id("remind")} name="remindAt" type="datetime-local" defaultValue={toLocalInput(task.remindAt)} />
+          <input
+            id={id("remind")}
+            name="remindAt"
+            type="datetime-local"
+            defaultValue={toLocalInput(task.remindAt)}
+            onInput={(e) => {
+              remind.value = e.currentTarget.value;
+              askPermission.value = Boolean(e.currentTarget.value) && shouldAskNotificationPermission();
+            }}
+            {...invalid("remindAt", "remind")}
+          />
+          <PickedTime value={remind.value} />
+          {errorText("remindAt", "remind")}
         </p>
       </div>
       <p class="field">
@@ -95,13 +137,29 @@ export default function TaskEditor({ task, onClose }: Props) {
         ) : (
           <p class="hint">This task repeats by a rule the editor cannot show ({task.recurrence}); it is kept.</p>
         ))}
-      {error.value && (
+      {askPermission.value && (
+        <p class="hint permission">
+          Allow notifications so this reminder reaches you even when the board is in a background tab.{" "}
+          <button
+            type="button"
+            onClick={async () => {
+              await Notification.requestPermission();
+              askPermission.value = false;
+            }}
+          >
+            Allow notifications
+          </button>
+        </p>
+      )}
+      {errorText("recurrence", "rrule")}
+      {errors.value.length > 0 && (
         <p class="error" role="alert">
-          {error.value}
+          {errors.value.length === 1 && !errors.value[0]!.field ? errors.value[0]!.text : "This was not saved: see the notes by the fields."}
         </p>
       )}
       <p class="actions">
-        <button type="submit" class="primary" disabled={busy.value}>
+        {/* aria-disabled, not disabled: a disabled button would drop the focus while saving. */}
+        <button type="submit" class="primary" aria-disabled={busy.value}>
           Save
         </button>
         <button type="button" onClick={onClose}>
@@ -110,4 +168,10 @@ export default function TaskEditor({ task, onClose }: Props) {
       </p>
     </form>
   );
+}
+
+/** The picked date and time as the badges will show it ("Tomorrow, 9:00 AM"), so the picker's own format is never the only one. */
+function PickedTime({ value }: { value: string }) {
+  const iso = fromLocalInput(value);
+  return iso ? <span class="hint picked">{relativeWhen(iso)}</span> : null;
 }

@@ -1,42 +1,57 @@
-import { useSignal } from "@preact/signals";
 import { useRef } from "preact/hooks";
 import type { Task } from "../lib/api.ts";
-import { deleteWithUndo, reportError, setDone } from "../lib/board-store.ts";
-import { formatWhen, isOverdue } from "../lib/dates.ts";
+import { deleteWithUndo, now, setDone } from "../lib/board-store.ts";
+import { isOverdue, relativeWhen } from "../lib/dates.ts";
 import { describeRRule } from "../lib/recurrence.ts";
+import { unsaved } from "../lib/task-store.ts";
+import { editingId } from "../lib/ui-state.ts";
 import TaskEditor from "./TaskEditor.tsx";
 
-/** One task on the board: complete/reopen, its badges, edit and delete. */
-export default function TaskItem({ task, now }: { task: Task; now: Date }) {
-  const editing = useSignal(false);
-  const editButton = useRef<HTMLButtonElement>(null);
+/** One task on the board: complete/reopen, its badges, the title that opens the editor, and delete. */
+export default function TaskItem({ task }: { task: Task }) {
+  const titleButton = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
+  const editing = editingId.value === task.id;
   const done = task.status === "completed";
-  const overdue = isOverdue(task, now);
+  const overdue = isOverdue(task, now.value);
+  const toggleEditor = (event: Event) => {
+    opener.current = event.currentTarget as HTMLElement;
+    editingId.value = editing ? null : task.id;
+  };
   const close = () => {
-    editing.value = false;
-    // Back to where the user was: the Edit button of this task.
-    requestAnimationFrame(() => editButton.current?.focus());
+    editingId.value = null;
+    // Back to where the user was: what opened the editor (the title after the `e` shortcut).
+    requestAnimationFrame(() => (opener.current?.isConnected ? opener.current : titleButton.current)?.focus());
   };
 
   return (
     <li class={`task${done ? " done" : ""}`} data-task-id={task.id}>
       <div class="task-line">
-        <input
-          type="checkbox"
-          class="complete"
-          checked={done}
-          aria-label={done ? `Reopen ${task.title}` : `Complete ${task.title}`}
-          onChange={(e) => void setDone(task, e.currentTarget.checked).catch(reportError)}
-        />
+        <label class="complete-hit">
+          <input
+            type="checkbox"
+            class="complete"
+            checked={done}
+            aria-label={done ? `Reopen ${task.title}` : `Complete ${task.title}`}
+            onChange={(e) => void setDone(task, e.currentTarget.checked)}
+          />
+        </label>
         <div class="task-body">
-          <span class="task-title">{task.title}</span>
-          {task.description && <span class="task-description">{task.description}</span>}
+          <button type="button" class="task-title" dir="auto" ref={titleButton} aria-expanded={editing} onClick={toggleEditor}>
+            {task.title}
+          </button>
+          {task.description && (
+            <span class="task-description" dir="auto">
+              {task.description}
+            </span>
+          )}
           <span class="badges">
+            {unsaved.value.has(task.id) && <span class="badge unsaved">Not saved yet</span>}
             {task.priority !== "none" && <span class={`badge priority-${task.priority}`}>{task.priority}</span>}
             {task.dueAt && (
               <span class={`badge due${overdue ? " overdue" : ""}`}>
                 {overdue ? "Overdue: " : "Due "}
-                <time dateTime={task.dueAt}>{formatWhen(task.dueAt)}</time>
+                <time dateTime={task.dueAt}>{relativeWhen(task.dueAt, now.value)}</time>
               </span>
             )}
             {task.recurrence && (
@@ -45,18 +60,14 @@ export default function TaskItem({ task, now }: { task: Task; now: Date }) {
                 {describeRRule(task.recurrence)}
               </span>
             )}
-            {task.remindAt && (
-              <span class="badge reminder">
-                Reminder {formatWhen(task.remindAt)}
-              </span>
-            )}
+            {task.remindAt && <span class="badge reminder">Reminder {relativeWhen(task.remindAt, now.value)}</span>}
             {task.tags.map((tag) => (
               <span class="badge tag">#{tag}</span>
             ))}
           </span>
         </div>
         <div class="task-actions">
-          <button type="button" ref={editButton} aria-expanded={editing.value} onClick={() => (editing.value = !editing.value)} aria-label={`Edit ${task.title}`}>
+          <button type="button" aria-expanded={editing} onClick={toggleEditor} aria-label={`Edit ${task.title}`}>
             Edit
           </button>
           <button type="button" class="danger" onClick={() => deleteWithUndo(task)} aria-label={`Delete ${task.title}`}>
@@ -64,7 +75,7 @@ export default function TaskItem({ task, now }: { task: Task; now: Date }) {
           </button>
         </div>
       </div>
-      {editing.value && <TaskEditor task={task} onClose={close} />}
+      {editing && <TaskEditor task={task} onClose={close} />}
     </li>
   );
 }

@@ -6,18 +6,18 @@ export default function Toasts() {
     <div class="toasts" role="status" aria-live="polite" aria-label="Notifications">
       {toasts.value.map((toast) => (
         <div class={`toast ${toast.kind}`} key={toast.id}>
-          <span>{toast.text}</span>
-          {toast.action && (
+          <span dir="auto">{toast.text}</span>
+          {toast.actions.map((action) => (
             <button
               type="button"
               onClick={() => {
-                toast.action!.run();
+                action.run();
                 dismissToast(toast.id);
               }}
             >
-              {toast.action.label}
+              {action.label}
             </button>
-          )}
+          ))}
           <button type="button" class="icon" aria-label="Dismiss" onClick={() => dismissToast(toast.id)}>
             ×
           </button>

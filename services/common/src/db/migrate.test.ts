@@ -48,7 +48,7 @@ describe.each(testDatabases({ withWorker: true }))("migrate on $name", ({ openEm
   test("an empty database gets the schema, and the second run applies nothing", async () => {
     const logger = createMemoryLogger();
     expect(await migrate(db, { logger })).toEqual({ applied: shipped });
-    expect(await tableNames(db)).toEqual(["audit_entries", "conversations", "messages", "outbox", "schema_migrations", "tasks", "users"]);
+    expect(await tableNames(db)).toEqual(["audit_entries", "calendar_feeds", "conversations", "messages", "outbox", "schema_migrations", "tasks", "users"]);
     expect(logger.records).toContainEqual(expect.objectContaining({ msg: "migration applied", migration: "0001_init" }));
 
     expect(await migrate(db)).toEqual({ applied: [] });
