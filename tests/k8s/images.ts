@@ -100,7 +100,6 @@ async function importImage(containerd: string, name: string, root: string, confi
   const work = mkdtempSync(join(tmpdir(), "k8s-image-"));
   try {
     await run(["tar", "--numeric-owner", "--owner=0", "--group=0", "--sort=name", "--mtime=@0", "-C", root, "-cf", join(work, "layer.tar"), "."]);
-    // /tmp and the home dir belong to nonroot, as in distroless.
     const layerDigest = new Bun.CryptoHasher("sha256").update(readFileSync(join(work, "layer.tar"))).digest("hex");
     const imageConfig = {
       architecture: "amd64",
@@ -123,6 +122,7 @@ async function importImage(containerd: string, name: string, root: string, confi
   }
 }
 
+/** /tmp and the home dir belong to nonroot, as in distroless. */
 async function tarRootOwnedByNonroot(root: string): Promise<void> {
   await run(["chown", "-R", `${NONROOT}:${NONROOT}`, join(root, "tmp"), join(root, "home/nonroot")]);
   await run(["chmod", "1777", join(root, "tmp")]);
@@ -169,7 +169,7 @@ export async function importAppImages(containerd: string, binDir: string, tag: s
   const work = mkdtempSync(join(tmpdir(), "k8s-app-"));
   try {
     const names = binaries.map((binary) => binary.name);
-    for (const name of names) {
+    const one = async (name: string) => {
       const root = join(work, name);
       const program = join(binDir, name);
       if (!existsSync(program)) throw new Error(`${program} is missing: run bun run build:binaries first`);
@@ -189,7 +189,12 @@ export async function importAppImages(containerd: string, binDir: string, tag: s
       }
       await tarRootOwnedByNonroot(root);
       await importImage(containerd, `${REGISTRY}/todo/${name}:${tag}`, root, runtimeStage(dockerfile, name).config);
-    }
+    };
+    // Two at a time: each is mostly disk and one core (tar, unpack).
+    const queue = [...names];
+    await Promise.all([0, 1].map(async () => {
+      for (let name = queue.shift(); name; name = queue.shift()) await one(name);
+    }));
     return names;
   } finally {
     rmSync(work, { recursive: true, force: true });

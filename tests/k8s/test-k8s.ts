@@ -24,8 +24,11 @@ async function step(name: string, argv: string[], env: Record<string, string> = 
   let output = "";
   const pass = async (stream: ReadableStream<Uint8Array>, sink: NodeJS.WriteStream) => {
     const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      const text = decoder.decode(chunk, { stream: true });
+    const reader = stream.getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      const text = decoder.decode(value, { stream: true });
       output += text;
       sink.write(text);
     }
