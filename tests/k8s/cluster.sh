@@ -238,7 +238,7 @@ infra_up() {
   local t=$SECONDS libs pgbin data="$DIR/infra"
   mkdir -p "$data"/{kafka,redis,postgres}
   libs=$("$here/../stack/fetch-kafka.sh")
-  pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
   chown postgres "$data/postgres"
   runuser -u postgres -- "$pgbin/initdb" -D "$data/postgres" -U todo --auth=trust >"$DIR/logs/initdb.log" 2>&1
   echo "host all all 0.0.0.0/0 trust" >>"$data/postgres/pg_hba.conf"
@@ -305,7 +305,7 @@ down() {
   [[ -e "/run/netns/$NETNS" ]] && ip netns delete "$NETNS"
   # Pod cgroups (cgroupfs driver): every controller's kubepods tree, leaves first.
   for root in /sys/fs/cgroup/*/kubepods /sys/fs/cgroup/kubepods /sys/fs/cgroup/*/k8s.io; do
-    [[ -d "$root" ]] && find "$root" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    if [[ -d "$root" ]]; then find "$root" -depth -type d -exec rmdir {} + 2>/dev/null || true; fi
   done
   if [[ -f "$DIR/sysctls.saved" ]]; then
     while IFS='=' read -r key value; do sysctl -qw "$key=$value"; done <"$DIR/sysctls.saved"

@@ -24,7 +24,7 @@ describe("the chart on a one-node cluster", () => {
   test("every pod of a Dapr-enabled service runs a ready daprd next to the app", async () => {
     const pods = (await kubectlJson<{ items: any[] }>("get", "pods", "-l", "app.kubernetes.io/part-of=todo")).items;
     const daprPods = pods.filter((pod) => pod.metadata.annotations?.["dapr.io/enabled"] === "true" && pod.status.phase === "Running");
-    const components = new Set(daprPods.map((pod) => pod.metadata.labels["app.kubernetes.io/component"]));
+    const components = new Set(daprPods.map((pod) => pod.metadata.labels["app.kubernetes.io/name"]));
     expect([...components].sort()).toEqual(["audit", "chat-api", "notification", "recurring-task", "websocket"]);
     for (const pod of daprPods) {
       const statuses = Object.fromEntries(pod.status.containerStatuses.map((status: any) => [status.name, status.ready]));

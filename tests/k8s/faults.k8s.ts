@@ -32,7 +32,7 @@ const tabsOf = new Map<TestUser, BrowserTab[]>();
 const workload = (service: string) => (service === "websocket" ? `statefulset/todo-${service}` : `deployment/todo-${service}`);
 const rolledOut = (service: string) => kubectl("rollout", "status", workload(service), "--timeout", "5m");
 const podsOf = async (service: string) =>
-  (await kubectlJson<{ items: any[] }>("get", "pods", "-l", `app.kubernetes.io/component=${service}`)).items.filter((pod) => !pod.metadata.deletionTimestamp);
+  (await kubectlJson<{ items: any[] }>("get", "pods", "-l", `app.kubernetes.io/name=${service}`)).items.filter((pod) => !pod.metadata.deletionTimestamp);
 
 beforeAll(async () => {
   const found = readK8sState();

@@ -17,7 +17,7 @@ export async function serviceUrls(): Promise<Record<string, string>> {
   const list = await kubectlJson<{ items: any[] }>("get", "services", "-l", "app.kubernetes.io/part-of=todo");
   const urls: Record<string, string> = {};
   for (const service of list.items) {
-    const name = service.metadata.labels["app.kubernetes.io/component"] ?? service.metadata.name;
+    const name = service.metadata.labels["app.kubernetes.io/name"] ?? service.metadata.name;
     urls[name] = `http://${service.spec.clusterIP}:${service.spec.ports[0].port}`;
   }
   return urls;
