@@ -265,7 +265,7 @@ group.initial.rebalance.delay.ms=0
 num.network.threads=2
 num.io.threads=2
 EOF
-  java -cp "$libs/*" kafka.tools.StorageTool format -t "$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid)" \
+  java -cp "$libs/*" kafka.tools.StorageTool format -t "$(java -cp "$libs/*" kafka.tools.StorageTool random-uuid 2>/dev/null)" \
     -c "$data/kafka/server.properties" >"$DIR/logs/kafka-format.log" 2>&1
   start kafka java -Xms256m -Xmx768m -XX:+UseG1GC -Djava.awt.headless=true -cp "$libs/*" kafka.Kafka "$data/kafka/server.properties"
   wait_for PostgreSQL 60 in_ns "$pgbin/pg_isready" -h 127.0.0.1 -p 5432
