@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { waitFor } from "@todo/common/testing";
 import { apiClient, type ApiClient, type TestUser } from "../e2e/harness/api-client.ts";
-import { closeAll, openTab, type BrowserTab } from "../../services/embedded/src/testing/browser-tab.ts";
+import { openTab, type BrowserTab, type Frame } from "../../services/embedded/src/testing/browser-tab.ts";
 import { startChangeStream, type ChangeStream } from "../stack/harness/change-stream.ts";
 import { auditTrailProblems, duplicateOccurrences, reminderProblems, sameVersions, serverVersions, tabVersions } from "../stack/harness/invariants.ts";
 import { inCluster, K8S_DIR, kubectl, kubectlJson, must, NAMESPACE, readK8sState, REPO_ROOT, type K8sState } from "./cluster.ts";
@@ -25,9 +25,45 @@ let state: K8sState;
 let api: ApiClient;
 let adminToken: string;
 const users: TestUser[] = [];
-const tabs = new Set<BrowserTab>();
 /** Every tab of a user (one through the Service, more on specific websocket pods). */
-const tabsOf = new Map<TestUser, BrowserTab[]>();
+const tabsOf = new Map<TestUser, ReconnectingTab[]>();
+
+interface ReconnectingTab {
+  /** Every frame of every connection, in arrival order. */
+  readonly frames: Frame[];
+  close(): Promise<void>;
+}
+
+/**
+ * A tab as the site keeps one: when its websocket pod goes away (deleted,
+ * rolled), it reconnects with `after` = the last event it received and gets
+ * the missed events replayed.
+ */
+async function reconnectingTab(baseUrl: string, token: string): Promise<ReconnectingTab> {
+  const connections: BrowserTab[] = [];
+  let open = true;
+  const frames = () => connections.flatMap((connection) => connection.frames);
+  const connect = async (): Promise<void> => {
+    const after = frames().at(-1)?.id;
+    const connection = await waitFor(() => openTab(baseUrl, { token, after }).catch(() => undefined), {
+      timeoutMs: RECOVERY_TIMEOUT_MS,
+      intervalMs: 500,
+      message: `a tab to reconnect to ${baseUrl}`,
+    });
+    connections.push(connection);
+    void connection.closed.then(() => (open ? connect() : undefined));
+  };
+  await connect();
+  return {
+    get frames() {
+      return frames();
+    },
+    async close() {
+      open = false;
+      await Promise.all(connections.map((connection) => connection.close()));
+    },
+  };
+}
 
 const workload = (service: string) => (service === "websocket" ? `statefulset/todo-${service}` : `deployment/todo-${service}`);
 const rolledOut = (service: string) => kubectl("rollout", "status", workload(service), "--timeout", "5m");
@@ -43,11 +79,13 @@ beforeAll(async () => {
   for (const label of ["ada", "grace", "linus"]) {
     const user = await api.signup(`k8s-fault-${label}`);
     users.push(user);
-    tabsOf.set(user, [await openTab(state.urls.websocket!, { token: user.token }, tabs)]);
+    tabsOf.set(user, [await reconnectingTab(state.urls.websocket!, user.token)]);
   }
 });
 
-afterAll(() => closeAll(tabs));
+afterAll(async () => {
+  await Promise.all([...tabsOf.values()].flat().map((tab) => tab.close()));
+});
 
 async function expectConsistent(stream: ChangeStream): Promise<void> {
   const gaps = await waitFor(
@@ -69,7 +107,7 @@ async function expectConsistent(stream: ChangeStream): Promise<void> {
     );
     expect(await duplicateOccurrences(api, user)).toEqual([]);
     for (const tab of tabsOf.get(user)!) {
-      await waitFor(async () => sameVersions(tabVersions(tab), await serverVersions(api, user)), {
+      await waitFor(async () => sameVersions(tabVersions(tab as BrowserTab), await serverVersions(api, user)), {
         timeoutMs: RECOVERY_TIMEOUT_MS,
         intervalMs: 500,
         message: `every tab of ${user.email} to show the server's tasks`,
@@ -89,7 +127,7 @@ async function expectConsistent(stream: ChangeStream): Promise<void> {
 }
 
 /** Runs the stream, applies the fault, waits for more traffic, stops, checks; returns the requests that failed during the fault. */
-async function underLoad(name: string, fault: () => Promise<void>): Promise<number> {
+async function underLoad(name: string, fault: (stream: ChangeStream) => Promise<void>): Promise<number> {
   const stream = startChangeStream(api, users);
   let failedDuringFault = 0;
   try {
@@ -99,7 +137,7 @@ async function underLoad(name: string, fault: () => Promise<void>): Promise<numb
     });
     const failedBefore = stream.failed();
     const began = performance.now();
-    await fault();
+    await fault(stream);
     failedDuringFault = stream.failed() - failedBefore;
     const confirmed = stream.confirmed();
     await waitFor(() => stream.confirmed() >= confirmed + 20, { timeoutMs: RECOVERY_TIMEOUT_MS, message: `the stream flowing again after ${name}` });
@@ -168,16 +206,12 @@ describe("faults on the cluster under a steady stream of changes", () => {
     expect((await podsOf("chat-api")).length).toBe(2);
     // A tab on each websocket pod directly (pod IP), besides the one through the Service.
     for (const user of users) {
-      for (const pod of wsPods) tabsOf.get(user)!.push(await openTab(`http://${pod.status.podIP}:8080`, { token: user.token }, tabs));
+      for (const pod of wsPods) tabsOf.get(user)!.push(await reconnectingTab(`http://${pod.status.podIP}:8080`, user.token));
     }
-    await underLoad("(d) scaled out", async () => {
-      // Traffic through both chat-api replicas for a while (the Service spreads connections).
-      const stream = startChangeStream(api, users);
-      try {
-        await waitFor(() => stream.confirmed() >= 100, { timeoutMs: RECOVERY_TIMEOUT_MS, message: "100 changes through the scaled-out chat-api" });
-      } finally {
-        await stream.stop();
-      }
+    await underLoad("(d) scaled out", async (stream) => {
+      // Traffic through both chat-api replicas (the Service spreads connections) for 100 more changes.
+      const confirmed = stream.confirmed();
+      await waitFor(() => stream.confirmed() >= confirmed + 100, { timeoutMs: RECOVERY_TIMEOUT_MS, message: "100 changes through the scaled-out chat-api" });
     });
   });
 });
