@@ -37,6 +37,7 @@ bins() {
       dapr\ *) DAPR_BIN="${line#dapr }" ;;
     esac
   done < <("$here/build-k8s.sh")
+  [[ -n "${K8S_BIN:-}" && -n "${COREDNS_BIN:-}" && -n "${DAPR_BIN:-}" ]] || { log "tests/k8s/build-k8s.sh did not produce every binary"; exit 1; }
 }
 
 # Starts "$@" detached inside the namespace; its pid goes to pids/<name>.

@@ -4,7 +4,8 @@
  * scenarios against the cluster and the faults; everything it started is
  * removed at the end. Ends with "k8s: N passed, M failed".
  */
-import { inCluster, readK8sState, REPO_ROOT } from "./cluster.ts";
+import { existsSync } from "node:fs";
+import { inCluster, NETNS, readK8sState, REPO_ROOT } from "./cluster.ts";
 import { stopK8s } from "./down.ts";
 import { startK8s } from "./up.ts";
 
@@ -48,6 +49,8 @@ const startedHere = !readK8sState();
 const outcomes: Outcome[] = [];
 let upFailed = false;
 try {
+  // A namespace without state.json is what a bring-up that failed half-way left: clear it first.
+  if (startedHere && existsSync(`/run/netns/${NETNS}`)) await stopK8s();
   const state = readK8sState() ?? (await startK8s());
   const upSeconds = Math.round((performance.now() - began) / 1000);
   console.log(`\nk8s up: ${upSeconds} s${startedHere ? "" : " (already up)"}`);
