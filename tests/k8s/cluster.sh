@@ -295,6 +295,16 @@ down() {
   # Containers go through containerd while it still runs; then containerd itself.
   if [[ -S "$DIR/containerd.sock" ]]; then
     local ctr=(ctr --address "$DIR/containerd.sock" -n k8s.io)
+    # The CRI pins each pod's network namespace at /run/netns/cni-*: find ours by the
+    # namespace inode of our containers' processes, before those go.
+    local inodes="" pid ns
+    for pid in $("${ctr[@]}" tasks ls 2>/dev/null | awk 'NR > 1 {print $2}'); do
+      inodes+=" $(stat -L -c %i "/proc/$pid/ns/net" 2>/dev/null || true)"
+    done
+    for ns in /run/netns/cni-*; do
+      [[ -e "$ns" ]] || continue
+      if [[ " $inodes " == *" $(stat -L -c %i "$ns" 2>/dev/null) "* ]]; then umount "$ns" 2>/dev/null || true; rm -f "$ns"; fi
+    done
     for task in $("${ctr[@]}" tasks ls -q 2>/dev/null); do "${ctr[@]}" tasks kill -s SIGKILL "$task" >/dev/null 2>&1 || true; done
     for _ in $(seq 1 40); do [[ -z "$("${ctr[@]}" tasks ls -q 2>/dev/null | head -1)" ]] && break; sleep 0.25; done
     for task in $("${ctr[@]}" tasks ls -q 2>/dev/null); do "${ctr[@]}" tasks delete -f "$task" >/dev/null 2>&1 || true; done
