@@ -213,6 +213,9 @@ up() {
     --requestheader-extra-headers-prefix=X-Remote-Extra- --requestheader-group-headers=X-Remote-Group \
     --requestheader-username-headers=X-Remote-User
   wait_for kube-apiserver 120 kubectl get --raw /readyz
+  # What kubeadm init would create: the apiserver may read pod logs and exec through the kubelet.
+  kubectl create clusterrolebinding kube-apiserver-kubelet-client --clusterrole=system:kubelet-api-admin \
+    --user=kube-apiserver-kubelet-client >/dev/null
   local kc="$DIR/kubeconfig"
   start kube-controller-manager "$K8S_BIN/kube-controller-manager" --kubeconfig="$kc/controller-manager.conf" \
     --authentication-kubeconfig="$kc/controller-manager.conf" --authorization-kubeconfig="$kc/controller-manager.conf" \
