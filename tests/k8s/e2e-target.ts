@@ -6,7 +6,17 @@
  */
 import type { SystemUnderTest } from "../e2e/harness/system-under-test.ts";
 import { consumerGroupCaughtUp } from "../stack/kafka-offsets.ts";
-import { NODE_IP, readK8sState } from "./cluster.ts";
+import { kubectlJson, NODE_IP, readK8sState } from "./cluster.ts";
+
+/**
+ * The chart gives websocket one consumer group per pod (consumerID "{podName}"),
+ * every other service one per app id: a service has caught up when all its groups have.
+ */
+async function consumerGroups(service: string): Promise<string[]> {
+  if (service !== "websocket") return [service];
+  const pods = await kubectlJson<{ items: any[] }>("get", "pods", "-l", "app.kubernetes.io/name=websocket");
+  return pods.items.map((pod) => pod.metadata.name);
+}
 
 export function k8sSystem(): SystemUnderTest {
   const state = readK8sState();
@@ -19,8 +29,11 @@ export function k8sSystem(): SystemUnderTest {
       audit: url("audit"),
       ws: url("websocket"),
       metrics: url,
-      // daprd's consumer group is the app id, as on the real stack; Kafka is on the node.
-      consumerCaughtUp: consumerGroupCaughtUp,
+      // Kafka is on the node; 127.0.0.1:9092 inside the namespace reaches it.
+      consumerCaughtUp: async (service, topic) => {
+        const groups = await consumerGroups(service);
+        return (await Promise.all(groups.map((group) => consumerGroupCaughtUp(group, topic)))).every(Boolean);
+      },
     },
     // daprd listens on the pod's loopback only: publish to Kafka as chat-api's
     // sidecar does (the CloudEvent as the value, the partition key as the key).
