@@ -3,12 +3,15 @@
  * `embedded` (default) runs `bun start`'s host in this process; `stack` uses
  * the real stack that `bun run stack:up` started (tests/stack), where each
  * service has its own port: REST on chat-api, /api/audit on audit, /ws on
- * websocket, and a /metrics per service.
+ * websocket, and a /metrics per service. `k8s` uses the Services of the
+ * cluster `bun run k8s:up` started (tests/k8s/e2e-target.ts; run inside its
+ * network namespace, as test:k8s does).
  */
 import { startTestHost } from "@todo/testkit/system";
 import { readStack } from "../../stack/stack.ts";
 import { consumerGroupCaughtUp } from "../../stack/kafka-offsets.ts";
 import { servicePorts } from "../../stack/layout.ts";
+import { k8sSystem } from "../../k8s/e2e-target.ts";
 
 export interface SystemUrls {
   /** chat-api's REST API (/api/auth, /api/tasks). */
@@ -28,7 +31,7 @@ export interface SystemUrls {
 }
 
 export interface SystemUnderTest {
-  readonly target: "embedded" | "stack";
+  readonly target: "embedded" | "stack" | "k8s";
   readonly urls: SystemUrls;
   /** Publishes an event on task-events as chat-api's outbox relay would, through chat-api's sidecar. */
   republish(event: unknown, partitionKey: string): Promise<Response>;
@@ -39,7 +42,8 @@ export async function startSystem(env: Record<string, string | undefined> = proc
   const target = env.E2E_TARGET ?? "embedded";
   if (target === "embedded") return startEmbeddedSystem();
   if (target === "stack") return stackSystem();
-  throw new Error(`unknown E2E_TARGET "${target}" (known: embedded, stack)`);
+  if (target === "k8s") return k8sSystem();
+  throw new Error(`unknown E2E_TARGET "${target}" (known: embedded, stack, k8s)`);
 }
 
 const publishPath = (partitionKey: string) => `/v1.0/publish/pubsub/task-events?metadata.partitionKey=${encodeURIComponent(partitionKey)}`;
