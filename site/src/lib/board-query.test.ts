@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { blankTask } from "@todo/testkit";
 import type { Task } from "./api.ts";
 import { DEFAULT_FILTERS, groupTasks, inView, matchesFilters, parseTags, readQuery, sortTasks, writeQuery } from "./board-query.ts";
 
@@ -7,26 +8,8 @@ const at = (days: number, hour = 9) => new Date(2026, 11, 2 + days, hour, 0).toI
 let next = 0;
 function task(fields: Partial<Task>): Task {
   next++;
-  return {
-    id: `00000000-0000-4000-8000-${String(next).padStart(12, "0")}`,
-    userId: "u",
-    title: `task ${next}`,
-    description: "",
-    status: "pending",
-    priority: "none",
-    tags: [],
-    dueAt: null,
-    remindAt: null,
-    recurrence: null,
-    seriesId: null,
-    occurrence: null,
-    version: 1,
-    createdAt: at(-10),
-    updatedAt: at(-10),
-    completedAt: null,
-    deletedAt: null,
-    ...fields,
-  };
+  const id = `00000000-0000-4000-8000-${String(next).padStart(12, "0")}`;
+  return blankTask({ id, userId: "u", title: `task ${next}`, createdAt: at(-10), updatedAt: at(-10), ...fields });
 }
 
 describe("views", () => {

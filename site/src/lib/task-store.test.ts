@@ -1,26 +1,14 @@
 import { beforeEach, describe, expect, test } from "bun:test";
+import { blankTask } from "@todo/testkit";
 import type { Task } from "./api.ts";
 import { beginFullLoad, clearStore, knownTasks, replaceAll, setOverlay, upsert } from "./task-store.ts";
 
-const base: Task = {
+const base: Task = blankTask({
   id: "00000000-0000-4000-8000-000000000001",
   userId: "u",
-  title: "Pay rent",
-  description: "",
-  status: "pending",
-  priority: "none",
-  tags: [],
-  dueAt: null,
-  remindAt: null,
-  recurrence: null,
-  seriesId: null,
-  occurrence: null,
-  version: 1,
   createdAt: "2026-12-01T09:00:00.000Z",
   updatedAt: "2026-12-01T09:00:00.000Z",
-  completedAt: null,
-  deletedAt: null,
-};
+});
 const titles = () => knownTasks.value.map((task) => `${task.title}@${task.version}`);
 
 describe("the tab's task store applies snapshots by version", () => {
