@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import type { BrowserContext, Page } from "playwright-core";
-import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harness/browser-system.ts";
+import { signUpAndIn, skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harness/browser-system.ts";
 
 /**
  * axe-core (the engine behind Lighthouse's and most accessibility audits) on
@@ -21,12 +21,7 @@ describe.skipIf(skipBrowserTests)("axe-core, right-to-left text and layout shift
 
   beforeAll(async () => {
     sys = await startBrowserSystem();
-    const signup = await fetch(`${sys.url}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "amina@example.com", password: "correct horse battery" }),
-    });
-    session = (await signup.json()) as typeof session;
+    session = await signUpAndIn(sys.url, "amina@example.com");
     const day = 86_400_000;
     const tasks = [
       { title: "Pay rent", priority: "high", tags: ["home"], dueAt: new Date(Date.now() + day).toISOString() },
@@ -113,12 +108,7 @@ describe.skipIf(skipBrowserTests)("axe-core, right-to-left text and layout shift
   });
 
   test("a first run (empty account): no violations", async () => {
-    const signup = await fetch(`${sys.url}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "new@example.com", password: "correct horse battery" }),
-    });
-    const browserContext = await context({ signedIn: (await signup.json()) as { token: string } });
+    const browserContext = await context({ signedIn: await signUpAndIn(sys.url, "new@example.com") });
     const page = await browserContext.newPage();
     await page.goto(sys.url);
     await page.locator(".empty.first-run").waitFor({ timeout: WAIT });

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "@todo/testkit";
 import type { BrowserContext, Page } from "playwright-core";
-import { skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harness/browser-system.ts";
+import { signUpAndIn, skipBrowserTests, startBrowserSystem, type BrowserSystem } from "./harness/browser-system.ts";
 
 /**
  * The board as a day planner (issue 17), in Chromium against `bun start`:
@@ -35,12 +35,7 @@ describe.skipIf(skipBrowserTests)("the board as a day planner", () => {
 
   beforeAll(async () => {
     sys = await startBrowserSystem();
-    const signup = await fetch(`${sys.url}/api/auth/signup`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: "lin@example.com", password: "correct horse battery" }),
-    });
-    session = (await signup.json()) as typeof session;
+    session = await signUpAndIn(sys.url, "lin@example.com");
     desktop = await signedInContext({ viewport: { width: 1280, height: 800 }, locale: "en-US" });
     await desktop.grantPermissions(["notifications"], { origin: sys.url });
     page = await desktop.newPage();

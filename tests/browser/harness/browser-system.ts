@@ -80,3 +80,13 @@ export async function startBrowserSystem(): Promise<BrowserSystem> {
     },
   };
 }
+
+/** An account made through the API as the site makes one: sign up (202, no session), then sign in. */
+export async function signUpAndIn(url: string, email: string, password = "correct horse battery") {
+  const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) };
+  const signup = await fetch(`${url}/api/auth/signup`, init);
+  if (signup.status !== 202) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
+  const login = await fetch(`${url}/api/auth/login`, init);
+  if (login.status !== 200) throw new Error(`sign-in answered ${login.status}: ${await login.text()}`);
+  return (await login.json()) as { token: string; user: { id: string; email: string } };
+}
