@@ -212,11 +212,15 @@ const HANDLERS: Record<IntentName, Handler> = {
     const delay = span(groups.amount, groups.unit);
     const now = turn.context.now.getTime();
     const when = turn.parsed.when;
-    if (when) return turn.onTasks("it", "set_reminder", () => ({ remindAt: when.iso }));
-    return turn.onTasks("it", "set_reminder", (task) => {
+    const later = (task: TaskSummary | undefined) => {
+      if (when) return { remindAt: when.iso };
       const from = task?.remindAt ? Math.max(now, Date.parse(task.remindAt)) : now;
       return { remindAt: new Date(from + delay).toISOString() };
-    });
+    };
+    // Right after a reminder's toast, "it" is the task whose reminder just went off.
+    const fired = justFired(turn.context);
+    if (fired) return turn.act([{ tool: "set_reminder", input: { id: fired.id, ...later(fired) } }]);
+    return turn.onTasks("it", "set_reminder", later);
   },
   remindBefore: (turn, groups) => {
     const before = span(groups.amount, groups.unit);
@@ -485,4 +489,15 @@ export function describeResults(
       lastTool: plan.calls.at(-1)?.tool ?? plan.memory.lastTool,
     },
   };
+}
+
+/** How long after its reminder went off a task is still what "snooze it" means. */
+const JUST_FIRED_MS = 30 * 60_000;
+
+/** The pending task whose reminder went off most recently, if within JUST_FIRED_MS. */
+function justFired(context: TurnContext): TaskSummary | undefined {
+  const now = context.now.getTime();
+  return context.tasks
+    .filter((task) => task.status === "pending" && task.remindAt && Date.parse(task.remindAt) <= now && now - Date.parse(task.remindAt) < JUST_FIRED_MS)
+    .sort((a, b) => Date.parse(b.remindAt!) - Date.parse(a.remindAt!))[0];
 }
