@@ -18,7 +18,7 @@ test("signs up, creates a task and sees it read back, in the audit trail and on 
   const result = await runSmoke({ baseUrl: system.url, readyUrls: [system.url], timeoutMs: 10_000, log: (line) => lines.push(line) });
   expect(Object.keys(result.steps)).toEqual([
     `ready ${system.url}`,
-    "sign up",
+    "sign up and in",
     "open a WebSocket",
     "create a task",
     "read it back",

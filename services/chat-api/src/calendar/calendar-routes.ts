@@ -72,7 +72,10 @@ export function calendarRoutes(ctx: CalendarRoutesContext) {
         const secret = await feedOf(userId);
         return { path: secret ? feedPath(secret) : null };
       },
-      { detail: { tags: ["calendar"], summary: "The caller's secret calendar feed URL (a path), or null before the first one" } },
+      {
+        response: { 200: t.Object({ path: t.Nullable(t.String()) }) },
+        detail: { tags: ["calendar"], summary: "The caller's secret calendar feed URL (a path), or null before the first one" },
+      },
     )
     .post(
       "/api/calendar/feed",
@@ -86,7 +89,10 @@ export function calendarRoutes(ctx: CalendarRoutesContext) {
         set.status = 201;
         return { path: feedPath(secret) };
       },
-      { detail: { tags: ["calendar"], summary: "Creates the caller's feed URL, or replaces it (the old URL stops working)" } },
+      {
+        response: { 201: t.Object({ path: t.String() }) },
+        detail: { tags: ["calendar"], summary: "Creates the caller's feed URL, or replaces it (the old URL stops working)" },
+      },
     );
 
   return new Elysia().use(feed).use(manage);

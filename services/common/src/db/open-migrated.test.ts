@@ -16,7 +16,7 @@ test("without DATABASE_URL the database is PGlite under the data dir, migrated o
   const firstLog = createMemoryLogger();
   const first = await openMigratedDatabase({ dataDir }, firstLog);
   expect(first.kind).toBe("pglite");
-  expect(firstLog.records).toContainEqual(expect.objectContaining({ msg: "database ready", appliedMigrations: ["0001_init", "0002_audit", "0003_conversations", "0004_task_time_zone", "0005_audit_chain"] }));
+  expect(firstLog.records).toContainEqual(expect.objectContaining({ msg: "database ready", appliedMigrations: ["0001_init", "0002_audit", "0003_conversations", "0004_task_time_zone", "0005_audit_chain", "0006_calendar_feeds"] }));
   await first.query(
     "INSERT INTO users (id, email, email_key, password_hash, created_at, updated_at) VALUES ($1, $2, $2, 'x', now(), now())",
     ["0190f3a0-0000-7000-8000-0000000000aa", "a@example.com"],
