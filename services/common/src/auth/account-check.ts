@@ -1,3 +1,4 @@
+import { isDatabaseUnavailable } from "../database-unavailable.ts";
 import { AppError } from "../http-errors.ts";
 import type { DaprClient } from "../dapr/types.ts";
 import type { TokenService } from "./tokens.ts";
@@ -20,7 +21,9 @@ export function requireExistingAccount(tokens: TokenService, accountExists: Acco
       let exists: boolean;
       try {
         exists = await accountExists(verified.userId, token);
-      } catch {
+      } catch (error) {
+        // The accounts table is in the database: say so, as every other request does while it is down.
+        if (isDatabaseUnavailable(error)) throw error;
         throw new AppError(503, "accounts_unavailable", "cannot check the account of this token right now; retry", undefined, { "retry-after": "1" });
       }
       return exists ? verified : undefined;
