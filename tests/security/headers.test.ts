@@ -96,7 +96,7 @@ describe.skipIf(skipBrowserTests)("security headers", () => {
     await page.getByLabel("Email").fill("headers@example.com");
     await page.getByLabel("Password").fill("a long enough passphrase");
     await page.getByRole("button", { name: "Sign up" }).click();
-    await page.getByRole("heading", { name: "Tasks" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("heading", { name: "Tasks", exact: true }).waitFor({ timeout: 15_000 });
     await page.getByRole("status").filter({ hasText: "Live" }).waitFor({ timeout: 15_000 });
 
     await page.goto(`${sys.url}/api/docs`);
